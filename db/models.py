@@ -1,0 +1,208 @@
+"""The data model: people, campaigns, inbound mail, ideas, decisions, reminders, outbox."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class BounceState(StrEnum):
+    OK = "ok"
+    SOFT = "soft"  # temporary failures are counted
+    HARD = "hard"  # the address does not exist: stop mailing it
+
+
+class InboundStatus(StrEnum):
+    RECEIVED = "received"  # stored, not yet processed
+    PROCESSED = "processed"  # became something (see kind) or was set aside (see reason)
+    FAILED = "failed"  # processing raised: kept for a human, raw bytes intact
+
+
+class IdeaStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    FORWARD = "forward"
+
+
+class Person(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)  # stored lower-case
+    name = fields.CharField(max_length=200)
+    language = fields.CharField(max_length=5, default="nl")
+    timezone = fields.CharField(max_length=64, null=True)
+    department = fields.CharField(max_length=200, null=True)
+    manager: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="reports", null=True, on_delete=fields.SET_NULL
+    )
+    manager_id: int | None
+    active = fields.BooleanField(default=True)
+    bounce_state = fields.CharEnumField(BounceState, default=BounceState.OK, max_length=8)
+    soft_bounces = fields.IntField(default=0)
+    away_until = fields.DatetimeField(null=True)  # manager out of office: pause reminders
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "person"
+
+
+class Campaign(Model):
+    id = fields.IntField(primary_key=True)
+    question = fields.TextField()
+    department = fields.CharField(max_length=200, null=True)
+    anonymous = fields.BooleanField(default=False)
+    closes_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "campaign"
+
+
+class Invitation(Model):
+    id = fields.IntField(primary_key=True)
+    campaign: fields.ForeignKeyRelation[Campaign] = fields.ForeignKeyField(
+        "models.Campaign", related_name="invitations", on_delete=fields.CASCADE
+    )
+    campaign_id: int
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="invitations", on_delete=fields.CASCADE
+    )
+    person_id: int
+    message_id = fields.CharField(max_length=250, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "invitation"
+        unique_together = (("campaign", "person"),)
+
+
+class InboundMessage(Model):
+    """Every message accepted over SMTP, stored with its raw bytes before the 250."""
+
+    id = fields.BigIntField(primary_key=True)
+    # The Message-ID header, or a hash of the raw bytes when there is none: the same
+    # message delivered twice is stored (and so processed) once.
+    dedupe_key = fields.CharField(max_length=250, unique=True)
+    mail_from = fields.CharField(max_length=320)
+    rcpt_tos = fields.JSONField[list[str]]()
+    raw_bytes = fields.BinaryField()
+    received_at = fields.DatetimeField()
+    status = fields.CharEnumField(InboundStatus, default=InboundStatus.RECEIVED, max_length=12)
+    kind = fields.CharField(max_length=16, null=True)  # idea, decision, bounce, auto_reply...
+    reason = fields.TextField(null=True)  # why it became what it did, or was set aside
+    processed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "inbound_message"
+        indexes = (("status", "received_at"),)
+
+
+class Idea(Model):
+    id = fields.IntField(primary_key=True)
+    author: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="ideas", on_delete=fields.RESTRICT
+    )
+    author_id: int
+    manager: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="assigned_ideas", null=True, on_delete=fields.SET_NULL
+    )
+    manager_id: int | None
+    campaign: fields.ForeignKeyNullableRelation[Campaign] = fields.ForeignKeyField(
+        "models.Campaign", related_name="ideas", null=True, on_delete=fields.SET_NULL
+    )
+    campaign_id: int | None
+    inbound: fields.OneToOneNullableRelation[InboundMessage] = fields.OneToOneField(
+        "models.InboundMessage", related_name="idea", null=True, on_delete=fields.SET_NULL
+    )
+    inbound_id: int | None
+    text = fields.TextField()
+    anonymous = fields.BooleanField(default=False)
+    status = fields.CharEnumField(IdeaStatus, default=IdeaStatus.OPEN, max_length=12)
+    # The author's own Message-ID, so every mail to them about it threads under it.
+    author_message_id = fields.CharField(max_length=250, null=True)
+    received_at = fields.DatetimeField()
+    decided_at = fields.DatetimeField(null=True)
+    escalated = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "idea"
+        indexes = (("status", "manager_id"),)
+
+
+class Decision(Model):
+    id = fields.IntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "models.Idea", related_name="decisions", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    outcome = fields.CharEnumField(Outcome, max_length=12)
+    note = fields.TextField(default="")
+    decided_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    decided_at = fields.DatetimeField()
+    inbound: fields.ForeignKeyNullableRelation[InboundMessage] = fields.ForeignKeyField(
+        "models.InboundMessage", related_name="decisions", null=True, on_delete=fields.SET_NULL
+    )
+    reported_at = fields.DatetimeField(null=True)  # when the employee was told
+
+    class Meta:
+        table = "decision"
+
+
+class Reminder(Model):
+    """One row per (idea, reminder number): a retry or a second worker cannot send it twice."""
+
+    id = fields.IntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "models.Idea", related_name="reminders", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    number = fields.IntField()
+    manager: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="reminders", null=True, on_delete=fields.SET_NULL
+    )
+    sent_at = fields.DatetimeField()
+
+    class Meta:
+        table = "reminder"
+        unique_together = (("idea", "number"),)
+
+
+class OutboxMail(Model):
+    """A mail to send, rendered and stored in the transaction of the change that caused it."""
+
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=40)
+    recipient = fields.CharField(max_length=320)  # the To address
+    recipients = fields.JSONField[list[str]]()  # every envelope recipient (To and Cc)
+    message_id = fields.CharField(max_length=250, unique=True)
+    # What the mail is about ("invitation:3", "idea:7"): a reply that lost its token still
+    # finds its way through In-Reply-To / References.
+    ref = fields.CharField(max_length=40, null=True, db_index=True)
+    raw_bytes = fields.BinaryField()
+    created_at = fields.DatetimeField()
+    next_attempt_at = fields.DatetimeField()
+    # A worker claims a row until this moment; another worker leaves it alone meanwhile.
+    claimed_until = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(null=True)
+    failed = fields.BooleanField(default=False)  # gave up after the last retry
+
+    class Meta:
+        table = "outbox_mail"
+        indexes = (("sent_at", "failed", "next_attempt_at"),)

@@ -1,0 +1,16 @@
+"""What every part of a running ideabox shares: settings, the clock and the job queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ideabox.clock import Clock, WallClock
+from ideabox.settings import Settings
+from workflows.queue import Queue
+
+
+@dataclass
+class App:
+    settings: Settings
+    queue: Queue = field(default_factory=lambda: Queue(None))
+    clock: Clock = field(default_factory=WallClock)

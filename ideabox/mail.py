@@ -1,0 +1,110 @@
+"""Rendering outgoing mail: templates per kind and language, text and HTML, our headers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+import templates
+
+LANGUAGES = ("nl", "en")
+PARTS = ("subject", "txt", "html")
+TEMPLATE_DIR = Path(templates.__file__).parent
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        # HTML parts are autoescaped; text parts and subjects are not (they are not HTML).
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def mail_kinds() -> list[str]:
+    return sorted(p.name for p in TEMPLATE_DIR.iterdir() if p.is_dir() and p.name[0] != "_")
+
+
+def language_of(value: str | None, default: str = "nl") -> str:
+    return value if value in LANGUAGES else default
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def render(kind: str, language: str, context: Mapping[str, Any]) -> Rendered:
+    env = environment()
+    values = {"lang": language, **context}
+    parts = [env.get_template(f"{kind}/{language}.{part}.j2").render(values) for part in PARTS]
+    # A subject is one line, whatever the template's whitespace.
+    subject = " ".join(parts[0].split())
+    return Rendered(subject=subject, text=parts[1], html=parts[2])
+
+
+def new_message_id(domain: str) -> str:
+    return make_msgid(idstring="ideabox", domain=domain)
+
+
+@dataclass(frozen=True, slots=True)
+class Headers:
+    """Who a mail goes to and how replies to it find their way back."""
+
+    to: str
+    to_name: str = ""
+    reply_to: str = ""
+    cc: Sequence[str] = ()
+    in_reply_to: str | None = None
+    references: Sequence[str] = ()
+    auto_submitted: str = "auto-generated"
+
+
+def build_message(
+    *,
+    sender_name: str,
+    sender: str,
+    domain: str,
+    headers: Headers,
+    rendered: Rendered,
+    message_id: str | None = None,
+) -> EmailMessage:
+    """A multipart/alternative message with the headers every ideabox mail carries."""
+    msg = EmailMessage()
+    msg["From"] = Address(display_name=sender_name, addr_spec=sender)
+    msg["To"] = Address(display_name=headers.to_name, addr_spec=headers.to)
+    if headers.cc:
+        msg["Cc"] = ", ".join(headers.cc)
+    if headers.reply_to:
+        msg["Reply-To"] = headers.reply_to
+    msg["Subject"] = rendered.subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = message_id or new_message_id(domain)
+    if headers.in_reply_to:
+        msg["In-Reply-To"] = headers.in_reply_to
+    refs = [*headers.references]
+    if headers.in_reply_to and headers.in_reply_to not in refs:
+        refs.append(headers.in_reply_to)
+    if refs:
+        msg["References"] = " ".join(refs)
+    # RFC 3834, and Exchange's own header: keep out-of-office replies away from us.
+    msg["Auto-Submitted"] = headers.auto_submitted
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg.set_content(rendered.text)
+    msg.add_alternative(rendered.html, subtype="html")
+    return msg

@@ -1,0 +1,93 @@
+"""All settings, read once from the environment (``IDEABOX_...``) with safe defaults."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    """Typed settings; every field maps to ``IDEABOX_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="IDEABOX_", frozen=True, extra="ignore")
+
+    var_dir: Path = Field(Path("var"), description="Where embedded state lives.")
+    database_url: str = Field("", description="Default: a SQLite file under var_dir.")
+    redis_url: str = Field("", description="Default: an embedded Redis on a unix socket.")
+    domain: str = "ideabox.localhost"
+    local_part: str = Field("ideas", description="The address people write to.")
+    sender_name: str = "ideabox"
+    smtp_listen: str = "127.0.0.1:2525"
+    relay_url: str = Field("", description="smtp://… or smtps://…; default a Maildir.")
+    secret_key: str = Field("", repr=False)
+    hr_emails: str = Field("", description="Comma-separated addresses of HR.")
+    trusted_authserv_id: str = Field(
+        "", description="authserv-id of the receiving MX whose Authentication-Results count."
+    )
+    timezone: str = "Europe/Amsterdam"
+    holidays: str = "NL"
+    default_language: str = "nl"
+    max_message_size: int = 25 * MB
+    max_recipients: int = 10
+    reminder_after_days: int = 3
+    reminder_every_days: int = 3
+    escalate_after: int = 2
+    decision_grace_minutes: int = 10
+    anonymity_threshold: int = 5
+    # Seconds between the worker's sweeps for stored-but-unprocessed inbound mail and
+    # unsent outbox rows (what Redis lost, or what was stored while it was down).
+    sweep_every_seconds: int = 10
+    worker_poll_delay: float = 0.05
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite://{self.var_dir / 'ideabox.sqlite3'}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+    @property
+    def listen_host(self) -> str:
+        return self.smtp_listen.rsplit(":", 1)[0]
+
+    @property
+    def listen_port(self) -> int:
+        return int(self.smtp_listen.rsplit(":", 1)[1])
+
+    @property
+    def address(self) -> str:
+        """The plain address: ``ideas@domain``."""
+        return f"{self.local_part}@{self.domain}"
+
+    @property
+    def hr_addresses(self) -> list[str]:
+        return [a.strip().lower() for a in self.hr_emails.split(",") if a.strip()]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def key(self) -> bytes:
+        """The HMAC key: the setting, else a key generated once and kept under var_dir."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.var_dir / "secret_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # O_EXCL: two processes starting at once must not write two different keys.
+            try:
+                with path.open("x", encoding="ascii") as f:
+                    f.write(secrets.token_urlsafe(32))
+                path.chmod(0o600)
+            except FileExistsError:
+                pass
+        return path.read_text(encoding="ascii").strip().encode()

@@ -1,0 +1,23 @@
+"""What the steps are handed: settings they need and a directory to look things up in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.message import Directory
+
+
+@dataclass(frozen=True, slots=True)
+class StepContext:
+    directory: Directory
+    key: bytes
+    local_part: str
+    domain: str
+    hr_emails: tuple[str, ...] = ()
+    # The authserv-id of the receiving MX whose Authentication-Results header we trust;
+    # empty: no such header is trusted (an attacker can write one too).
+    trusted_authserv_id: str = ""
+
+    @property
+    def offline(self) -> bool:
+        return self.directory.offline

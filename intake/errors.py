@@ -1,0 +1,160 @@
+"""Why a message is refused or set aside: one exception class per reason.
+
+    Rejection
+    ├── SmtpRejection            refused during the SMTP conversation (a reply code)
+    │   ├── UnknownRecipient     550 5.1.1  not an address of ours
+    │   ├── BadToken             550 5.1.1  reply address with a wrong or broken token
+    │   ├── TooManyRecipients    452 4.5.3
+    │   ├── MessageTooLarge      552 5.3.4
+    │   ├── SenderNotAllowed     550 5.7.1  the envelope sender may not use this token
+    │   └── RateLimited          451 4.7.1  too many messages from one sender, try later
+    └── SetAside                 accepted (250), then recorded and not acted on
+        ├── MailLoop             our own mail came back
+        ├── AutoReply            out-of-office and other automatic replies
+        ├── Bounce               a delivery status notification (read, never answered)
+        ├── UnknownSender        nobody we know; never answered (no backscatter)
+        ├── SenderMismatch       From is not the person the reply address belongs to
+        ├── Unauthenticated      the receiving MX says DMARC/DKIM failed
+        ├── NotRoutable          a reply we cannot connect to anything
+        ├── NotAllowedToDecide   a decision from someone who may not take it
+        ├── EmptyReply           nothing left after trimming: ask again
+        └── UnclearDecision      no outcome word found: send the help mail
+
+What each reason leads to (SMTP code, silence, or a short mail to a known person) is in
+``OUTCOMES`` below, in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from intake.message import Inbound
+
+
+class Rejection(Exception):
+    """Base class: ``reason`` is the short name stored on the inbound row."""
+
+    reason = "rejected"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.reason)
+        self.detail = detail
+        # The message as the pipeline understood it when this was raised (who sent it,
+        # what it answers): enough to send a help mail to a known person.
+        self.understood: Inbound | None = None
+
+
+class SmtpRejection(Rejection):
+    pass
+
+
+class UnknownRecipient(SmtpRejection):
+    reason = "unknown_recipient"
+
+
+class BadToken(SmtpRejection):
+    reason = "bad_token"
+
+
+class TooManyRecipients(SmtpRejection):
+    reason = "too_many_recipients"
+
+
+class MessageTooLarge(SmtpRejection):
+    reason = "too_large"
+
+
+class SenderNotAllowed(SmtpRejection):
+    reason = "sender_not_allowed"
+
+
+class RateLimited(SmtpRejection):
+    reason = "rate_limited"
+
+
+class SetAside(Rejection):
+    pass
+
+
+class MailLoop(SetAside):
+    reason = "mail_loop"
+
+
+class AutoReply(SetAside):
+    reason = "auto_reply"
+
+
+class Bounce(SetAside):
+    reason = "bounce"
+
+
+class UnknownSender(SetAside):
+    reason = "unknown_sender"
+
+
+class SenderMismatch(SetAside):
+    reason = "sender_mismatch"
+
+
+class Unauthenticated(SetAside):
+    reason = "unauthenticated"
+
+
+class NotRoutable(SetAside):
+    reason = "not_routable"
+
+
+class NotAllowedToDecide(SetAside):
+    reason = "not_allowed_to_decide"
+
+
+class EmptyReply(SetAside):
+    reason = "empty_reply"
+
+
+class UnclearDecision(SetAside):
+    reason = "unclear_decision"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the sender hears: an SMTP reply, or (after 250) a mail of this kind, or nothing."""
+
+    smtp_reply: str | None = None
+    help_mail: str | None = None
+
+
+SILENT = Outcome()
+
+OUTCOMES: dict[type[Rejection], Outcome] = {
+    UnknownRecipient: Outcome("550 5.1.1 No such recipient here"),
+    BadToken: Outcome("550 5.1.1 This reply address is not valid (was it changed?)"),
+    TooManyRecipients: Outcome("452 4.5.3 Too many recipients"),
+    MessageTooLarge: Outcome("552 5.3.4 Message too large"),
+    SenderNotAllowed: Outcome("550 5.7.1 Sender not allowed to use this reply address"),
+    RateLimited: Outcome("451 4.7.1 Too many messages from this sender; try again later"),
+    MailLoop: SILENT,
+    AutoReply: SILENT,
+    Bounce: SILENT,
+    UnknownSender: SILENT,
+    SenderMismatch: SILENT,
+    Unauthenticated: SILENT,
+    NotRoutable: SILENT,
+    NotAllowedToDecide: SILENT,
+    EmptyReply: Outcome(help_mail="ask_again"),
+    UnclearDecision: Outcome(help_mail="decision_help"),
+}
+
+
+def outcome_of(rejection: Rejection) -> Outcome:
+    return OUTCOMES.get(type(rejection), SILENT)
+
+
+def smtp_reply(rejection: SmtpRejection) -> str:
+    reply = outcome_of(rejection).smtp_reply
+    assert reply is not None, f"{type(rejection).__name__} has no SMTP reply in OUTCOMES"
+    if rejection.detail:
+        return f"{reply}: {rejection.detail}"
+    return reply

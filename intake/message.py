@@ -1,0 +1,119 @@
+"""The values the inbound pipeline passes along: each step returns an enriched copy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from email.message import EmailMessage
+from enum import StrEnum
+from typing import Protocol, Self
+
+from intake.trimmer import TrimmedReply
+
+
+class Kind(StrEnum):
+    """What a message turned out to be (``ideabox parse`` prints this)."""
+
+    IDEA = "idea"
+    DECISION = "decision"
+    BOUNCE = "bounce"
+    AUTO_REPLY = "auto_reply"
+    UNKNOWN = "unknown"
+
+
+class Role(StrEnum):
+    """What the message answers, known from the address it was sent to or its headers."""
+
+    INVITATION_REPLY = "invitation_reply"  # -> idea in a campaign
+    DECISION_REPLY = "decision_reply"  # manager answers an idea notification -> decision
+    AUTHOR_REPLY = "author_reply"  # employee answers mail about their idea -> new idea
+    BOUNCE_RETURN = "bounce_return"  # came back to the envelope sender of an outbox mail
+    PLAIN = "plain"  # written to the plain address -> idea outside any campaign
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    id: int
+    email: str
+    name: str
+    language: str
+    manager_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    role: Role
+    object_id: int | None = None  # invitation, idea or outbox id, by role
+    via: str = "token"  # token, thread (In-Reply-To/References) or plain
+    verified: bool = True  # False offline (``ideabox parse``): the HMAC was not checked
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaDraft:
+    text: str
+    anonymous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionDraft:
+    outcome: str  # accepted, declined, in_progress, done, forward
+    note: str
+    forward_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BounceReport:
+    recipient: str | None
+    status: str | None  # e.g. 5.1.1
+    hard: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    raw: bytes
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    message: EmailMessage | None = None
+    kind: Kind | None = None
+    route: Route | None = None
+    sender: PersonRef | None = None
+    text: str = ""
+    parts: TrimmedReply | None = None
+    idea: IdeaDraft | None = None
+    decision: DecisionDraft | None = None
+    bounce: BounceReport | None = None
+    away_until: str | None = None  # ISO date an out-of-office names as the return day
+    notes: tuple[str, ...] = ()  # what the steps observed, for ``ideabox parse``
+
+    @property
+    def msg(self) -> EmailMessage:
+        assert self.message is not None, "parse runs first"
+        return self.message
+
+    def but(self, **changes: object) -> Self:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def noting(self, note: str) -> Self:
+        return replace(self, notes=(*self.notes, note))
+
+
+class Directory(Protocol):
+    """What the steps may look up; the database in the service, nothing offline."""
+
+    @property
+    def offline(self) -> bool: ...
+
+    async def person_by_email(self, email: str) -> PersonRef | None: ...
+
+    async def person_by_id(self, person_id: int) -> PersonRef | None: ...
+
+    async def invitation_person(self, invitation_id: int) -> int | None: ...
+
+    async def idea_people(self, idea_id: int) -> tuple[int, int | None] | None:
+        """(author id, manager id) of an idea."""
+        ...
+
+    async def thread_ref(self, message_ids: list[str]) -> str | None:
+        """What one of our mails with these Message-IDs was about, e.g. ``idea:7``."""
+        ...
+
+    async def may_decide(self, person: PersonRef, idea_id: int) -> bool: ...

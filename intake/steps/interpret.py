@@ -1,0 +1,123 @@
+"""Say what a reply means: an idea (with #anoniem/#anonymous) or a manager's decision."""
+
+from __future__ import annotations
+
+import re
+
+from intake.context import StepContext
+from intake.errors import EmptyReply, NotRoutable, UnclearDecision
+from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind, Role
+
+_ANONYMOUS = re.compile(r"(?<![\w#])#(?:anoniem|anonymous|anonym|anon)\b", re.IGNORECASE)
+
+# The first words of a decision reply. Longer phrases come first so that "in behandeling"
+# wins over a shorter word. Matched at the very start of the reply only.
+DECISION_WORDS: dict[str, tuple[str, ...]] = {
+    "accepted": (
+        "akkoord",
+        "goedgekeurd",
+        "goedkeuren",
+        "goed idee",
+        "ja",
+        "prima",
+        "doen we",
+        "we gaan het doen",
+        "accepted",
+        "accept",
+        "approved",
+        "approve",
+        "agreed",
+        "agree",
+        "yes",
+        "ok",
+        "okay",
+    ),
+    "declined": (
+        "afgewezen",
+        "afwijzen",
+        "niet akkoord",
+        "nee",
+        "helaas niet",
+        "niet",
+        "declined",
+        "decline",
+        "rejected",
+        "reject",
+        "no",
+    ),
+    "in_progress": (
+        "in behandeling",
+        "we onderzoeken het",
+        "we onderzoeken dit",
+        "onderzoeken",
+        "wordt onderzocht",
+        "later",
+        "in progress",
+        "looking into it",
+        "we are looking into it",
+        "we're looking into it",
+        "under review",
+        "investigating",
+    ),
+    "done": (
+        "gedaan",
+        "uitgevoerd",
+        "is gedaan",
+        "al gedaan",
+        "klaar",
+        "afgerond",
+        "done",
+        "completed",
+        "already done",
+        "implemented",
+    ),
+}
+_FORWARD = re.compile(
+    r"^(?:doorsturen|doorgestuurd|forward(?:ed)?|stuur door)(?:\s+(?:naar|aan|to))?\s*:?\s*"
+    r"<?(?:mailto:)?([A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})>?",
+    re.IGNORECASE,
+)
+_PHRASES = sorted(
+    ((phrase, outcome) for outcome, phrases in DECISION_WORDS.items() for phrase in phrases),
+    key=lambda item: -len(item[0]),
+)
+_LEADING_PUNCTUATION = re.compile(r"^[\s,.:;!\-\u2013\u2014]+")
+
+
+def read_decision(body: str) -> DecisionDraft | None:
+    """The outcome named by the first words of ``body`` and the rest as note, or None."""
+    text = body.strip()
+    found = _FORWARD.match(text)
+    if found:
+        note = _LEADING_PUNCTUATION.sub("", text[found.end() :]).strip()
+        return DecisionDraft("forward", note, forward_to=found.group(1).lower())
+    lowered = text.lower()
+    for phrase, outcome in _PHRASES:
+        if lowered.startswith(phrase) and not lowered[len(phrase) : len(phrase) + 1].isalnum():
+            note = _LEADING_PUNCTUATION.sub("", text[len(phrase) :]).strip()
+            return DecisionDraft(outcome, note)
+    return None
+
+
+def read_idea(body: str) -> IdeaDraft:
+    anonymous = _ANONYMOUS.search(body) is not None
+    text = _ANONYMOUS.sub("", body) if anonymous else body
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return IdeaDraft("\n".join(lines).strip(), anonymous)
+
+
+async def interpret(msg: Inbound, ctx: StepContext) -> Inbound:
+    assert msg.route is not None and msg.parts is not None
+    role = msg.route.role
+    body = msg.parts.body
+    if role is Role.BOUNCE_RETURN:
+        raise NotRoutable("a message to a bounce address that is not a bounce")
+    if role is Role.DECISION_REPLY:
+        decision = read_decision(body)
+        if decision is None:
+            raise UnclearDecision(body[:200])
+        return msg.but(kind=Kind.DECISION, decision=decision)
+    idea = read_idea(body)
+    if not idea.text:
+        raise EmptyReply()
+    return msg.but(kind=Kind.IDEA, idea=idea)

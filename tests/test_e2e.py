@@ -1,0 +1,233 @@
+"""The whole loop over real sockets: import, campaign, invitations, a reply, an idea.
+
+ideabox's listener and worker run in the test's loop on a real Redis and a real
+database; its outgoing mail goes to a real SMTP server that the test reads.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.utils import parseaddr
+from pathlib import Path
+
+import pytest
+
+from db.models import Idea, InboundMessage, InboundStatus, Invitation, OutboxMail, Person
+from ideabox.tokens import TokenKind, reply_address
+from tests.conftest import DOMAIN, MailSink, Service
+from tests.replies import as_bytes, outlook_reply
+from workflows.campaigns import start_campaign
+from workflows.org import import_people
+from workflows.worker import sweep
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"
+JAN = "jan.jansen@example.nl"
+PIETER = "pieter.bakker@example.nl"
+QUESTION = "Noem één punt wat deze organisatie zou moeten verbeteren"
+
+
+async def invite_everyone(service: Service) -> list:  # type: ignore[type-arg]
+    await import_people(service.app, SAMPLE)
+    started = await start_campaign(service.app, question=QUESTION)
+    assert started.invited == 9
+    return await service.sink.wait_for(9)
+
+
+async def test_a_reply_to_an_invitation_becomes_an_idea_for_the_manager(
+    service: Service, sink: MailSink
+) -> None:
+    invitations = await invite_everyone(service)
+    to_jan = sink.to(JAN)
+    assert len(to_jan) == 1
+    invitation = to_jan[0]
+    # Every mail ideabox sends keeps out-of-office replies away and routes answers back.
+    for mail in invitations:
+        assert mail.header("Auto-Submitted") == "auto-generated"
+        assert mail.header("X-Auto-Response-Suppress") == "All"
+        assert mail.message.get_body(preferencelist=("html",)) is not None
+    assert invitation.header("Subject") == QUESTION
+    assert "Beste Jan Jansen" in invitation.text()
+    stored = await Invitation.get(person__email=JAN)
+    assert invitation.header("Message-ID") == stored.message_id
+    reply_to = invitation.header("Reply-To")
+    assert reply_to.startswith("ideas+s.") and reply_to.endswith(f"@{DOMAIN}")
+    # Bounces of the invitation come back to an address naming the outbox row.
+    assert invitation.mail_from.startswith("ideas+b.")
+
+    reply = outlook_reply(
+        invitation,
+        sender=JAN,
+        sender_name="Jan Jansen",
+        text="De koffieautomaat op de tweede verdieping is al weken kapot.\n"
+        "Kunnen we die laten repareren?",
+    )
+    refused = await service.send(as_bytes(reply), mail_from=JAN, rcpt_tos=[reply_to])
+    assert refused == {}
+    await sink.wait_for(11)
+    await service.settle()
+
+    idea = await Idea.get().prefetch_related("author", "manager", "campaign")
+    assert idea.author.email == JAN
+    assert idea.manager is not None and idea.manager.email == PIETER
+    assert idea.text == (
+        "De koffieautomaat op de tweede verdieping is al weken kapot.\n"
+        "Kunnen we die laten repareren?"
+    )
+    assert idea.campaign is not None and idea.campaign.question == QUESTION
+    assert not idea.anonymous
+
+    [notification] = sink.to(PIETER)[-1:]
+    assert notification.header("Subject") == "Nieuw idee van Jan Jansen"
+    assert "De koffieautomaat op de tweede verdieping" in notification.text()
+    assert "akkoord" in notification.text()
+    assert "De koffieautomaat" in notification.html()
+    decide_address = reply_address(
+        service.app.settings.key, "ideas", DOMAIN, TokenKind.IDEA, idea.id
+    )
+    assert notification.header("Reply-To") == decide_address
+    assert f"mailto:{decide_address}?" in notification.html()
+
+    [ack] = [m for m in sink.to(JAN) if m is not invitation]
+    assert ack.header("Subject") == "Bedankt voor je idee"
+    assert ack.header("In-Reply-To") == reply["Message-ID"]
+    assert "Pieter Bakker beslist erover" in ack.text()
+
+    inbound = await InboundMessage.get()
+    assert inbound.status == InboundStatus.PROCESSED and inbound.kind == "idea"
+    assert inbound.raw_bytes == as_bytes(reply)
+
+
+async def test_english_manager_gets_english_mail(service: Service, sink: MailSink) -> None:
+    await invite_everyone(service)
+    [invitation] = sink.to("tom.smith@example.nl")
+    assert "Dear Tom Smith" in invitation.text()
+    reply = outlook_reply(
+        invitation,
+        sender="tom.smith@example.nl",
+        sender_name="Tom Smith",
+        text="Please give us a second monitor. #anonymous",
+        language="en",
+    )
+    await service.send(
+        as_bytes(reply), mail_from="tom.smith@example.nl", rcpt_tos=[invitation.header("Reply-To")]
+    )
+    await sink.wait_for(11)
+    await service.settle()
+    [notification] = sink.to("emma.clarke@example.nl")[-1:]
+    assert notification.header("Subject") == "New idea from a colleague"
+    assert "Tom" not in notification.text() and "Tom" not in notification.html()
+    assert "Please give us a second monitor." in notification.text()
+    idea = await Idea.get()
+    assert idea.anonymous and idea.text == "Please give us a second monitor."
+
+
+async def test_a_reply_to_the_plain_address_is_matched_by_in_reply_to(
+    service: Service, sink: MailSink
+) -> None:
+    await invite_everyone(service)
+    [invitation] = sink.to(JAN)
+    reply = outlook_reply(
+        invitation,
+        sender=JAN,
+        sender_name="Jan Jansen",
+        text="Betere fietsenstalling graag.",
+        to=f"ideas@{DOMAIN}",
+    )
+    await service.send(as_bytes(reply), mail_from=JAN, rcpt_tos=[f"ideas@{DOMAIN}"])
+    await sink.wait_for(11)
+    await service.settle()
+    idea = await Idea.get()
+    assert idea.text == "Betere fietsenstalling graag."
+    assert idea.campaign_id is not None  # matched to the invitation through its thread
+
+
+async def test_the_same_message_delivered_twice_makes_one_idea(
+    service: Service, sink: MailSink
+) -> None:
+    await invite_everyone(service)
+    [invitation] = sink.to(JAN)
+    reply = as_bytes(
+        outlook_reply(invitation, sender=JAN, sender_name="Jan Jansen", text="Meer groen.")
+    )
+    for _ in range(2):
+        assert await service.send(reply, mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")]) == {}
+    await sink.wait_for(11)
+    await service.settle()
+    assert await Idea.all().count() == 1
+    assert await InboundMessage.all().count() == 1
+    assert len(sink.mails) == 11
+
+
+async def test_unknown_recipients_and_bad_tokens_are_refused_at_rcpt(service: Service) -> None:
+    await import_people(service.app, SAMPLE)
+    good = reply_address(service.app.settings.key, "ideas", DOMAIN, TokenKind.INVITATION, 1)
+    forged = good[: good.index("@") - 1] + ("a" if good[good.index("@") - 1] != "a" else "b") + good[good.index("@"):]
+    for recipient, code in (
+        (f"someone@{DOMAIN}", 550),
+        ("ideas@elsewhere.example", 550),
+        (forged, 550),
+        ("ideas+s.1.short@" + DOMAIN, 550),
+    ):
+        with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+            await service.send(b"Subject: x\r\n\r\nhello\r\n", mail_from=JAN, rcpt_tos=[recipient])
+        assert refused.value.recipients[recipient][0] == code
+    assert await InboundMessage.all().count() == 0
+
+
+async def test_what_was_stored_while_redis_was_away_is_processed_by_the_sweep(
+    service: Service, sink: MailSink
+) -> None:
+    await invite_everyone(service)
+    [invitation] = sink.to(JAN)
+    # Intake without a queue: it stores and answers 250, and nothing is enqueued.
+    queue, service.app.queue.pool = service.app.queue.pool, None
+    reply = outlook_reply(invitation, sender=JAN, sender_name="Jan Jansen", text="Minder vergaderen.")
+    await service.send(as_bytes(reply), mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")])
+    service.app.queue.pool = queue
+    inbound = await InboundMessage.get()
+    assert inbound.status == InboundStatus.RECEIVED
+    assert await Idea.all().count() == 0
+
+    from datetime import timedelta
+
+    service.app.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+    counts = await sweep({"app": service.app})
+    assert counts["inbound"] == 1
+    await sink.wait_for(11)
+    await service.settle()
+    assert (await Idea.get()).text == "Minder vergaderen."
+
+
+async def test_someone_else_using_an_invitation_gets_nothing(
+    service: Service, sink: MailSink
+) -> None:
+    await invite_everyone(service)
+    [invitation] = sink.to(JAN)
+    reply = outlook_reply(
+        invitation, sender="sanne.visser@example.nl", sender_name="Sanne", text="Iets anders."
+    )
+    await service.send(
+        as_bytes(reply), mail_from="sanne.visser@example.nl", rcpt_tos=[invitation.header("Reply-To")]
+    )
+    await service.settle()
+    assert await Idea.all().count() == 0
+    inbound = await InboundMessage.get()
+    assert inbound.reason is not None and inbound.reason.startswith("sender_mismatch")
+    assert len(sink.mails) == 9  # nobody was answered
+
+
+async def test_outbox_rows_are_sent_once_and_marked(service: Service, sink: MailSink) -> None:
+    await invite_everyone(service)
+    await service.settle()
+    rows = await OutboxMail.all()
+    assert len(rows) == 9 and all(r.sent_at is not None and r.attempts == 1 for r in rows)
+    # Sending again (a retry, a second worker) sends nothing.
+    from workflows.outbox import send_mail
+    from workflows.transport import make_transport
+
+    transport = make_transport(service.app.settings.relay_url, service.app.settings.outbox_dir)
+    assert not any([await send_mail(service.app, transport, r.id) for r in rows])
+    await transport.close()
+    assert len(sink.mails) == 9
+    assert parseaddr(sink.mails[0].header("From"))[1] == f"ideas@{DOMAIN}"
+    assert await Person.all().count() == 9

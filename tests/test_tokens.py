@@ -1,0 +1,48 @@
+import pytest
+
+from ideabox.tokens import BadToken, TokenKind, make_token, read_token, reply_address, split_address
+
+KEY = b"k" * 32
+
+
+def test_a_token_reads_back_as_what_it_names() -> None:
+    token = make_token(KEY, TokenKind.INVITATION, 42)
+    assert read_token(KEY, token) == read_token(KEY, token.upper())
+    parsed = read_token(KEY, token)
+    assert (parsed.kind, parsed.object_id) == (TokenKind.INVITATION, 42)
+
+
+def test_tokens_are_short_and_survive_lower_casing() -> None:
+    address = reply_address(KEY, "ideas", "example.org", TokenKind.IDEA, 123456)
+    assert len(address.split("@")[0]) <= 30
+    token = split_address(address.upper(), "ideas", "example.org")
+    assert token is not None
+    assert read_token(KEY, token).object_id == 123456
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1] + ("a" if t[-1] != "a" else "b"),  # signature changed
+        lambda t: t.replace(".42.", ".43."),  # id changed
+        lambda t: "i" + t[1:],  # kind changed
+        lambda t: t[:-3],  # truncated
+        lambda t: "",
+    ],
+)
+def test_a_changed_token_is_refused(mangle) -> None:  # type: ignore[no-untyped-def]
+    token = make_token(KEY, TokenKind.INVITATION, 42)
+    with pytest.raises(BadToken):
+        read_token(KEY, mangle(token))
+
+
+def test_another_key_does_not_verify() -> None:
+    with pytest.raises(BadToken):
+        read_token(b"other", make_token(KEY, TokenKind.AUTHOR, 7))
+
+
+def test_split_address() -> None:
+    assert split_address("ideas@example.org", "ideas", "example.org") == ""
+    assert split_address("Ideas+s.1.abc@Example.org", "ideas", "example.org") == "s.1.abc"
+    assert split_address("other@example.org", "ideas", "example.org") is None
+    assert split_address("ideas@elsewhere.org", "ideas", "example.org") is None

@@ -1,0 +1,88 @@
+"""Campaigns: ask a question, invite every active person with a personal reply address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from db.models import BounceState, Campaign, Invitation, Person
+from ideabox.app import App
+from ideabox.mail import Headers, language_of, new_message_id
+from ideabox.tokens import TokenKind
+from workflows.ideas import token_address
+from workflows.outbox import add_mail, nudge
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignStarted:
+    campaign_id: int
+    invited: int
+    skipped_bouncing: int
+
+
+class NobodyToInvite(Exception):
+    pass
+
+
+async def start_campaign(
+    app: App,
+    *,
+    question: str,
+    department: str | None = None,
+    anonymous: bool = False,
+    closes_at: datetime | None = None,
+) -> CampaignStarted:
+    """Create the campaign and every invitation mail in one transaction, then send them."""
+    question = " ".join(question.split())
+    if not question:
+        raise ValueError("the question is empty")
+    people = Person.filter(active=True)
+    if department:
+        people = people.filter(department=department)
+    audience = await people.order_by("id")
+    reachable = [p for p in audience if p.bounce_state != BounceState.HARD]
+    if not reachable:
+        where = f" in department {department!r}" if department else ""
+        raise NobodyToInvite(f"nobody to invite{where}")
+    zone = app.settings.zone
+    closes_on = closes_at.astimezone(zone).date().isoformat() if closes_at else None
+    outbox_ids = []
+    async with in_transaction() as conn:
+        campaign = await Campaign.create(
+            question=question,
+            department=department,
+            anonymous=anonymous,
+            closes_at=closes_at,
+            using_db=conn,
+        )
+        for person in reachable:
+            invitation = await Invitation.create(
+                campaign=campaign,
+                person=person,
+                message_id=new_message_id(app.settings.domain),
+                using_db=conn,
+            )
+            mail = await add_mail(
+                app,
+                conn,
+                kind="invitation",
+                language=language_of(person.language),
+                context={
+                    "name": person.name,
+                    "question": question,
+                    "anonymous": anonymous,
+                    "closes_on": closes_on,
+                },
+                headers=Headers(
+                    to=person.email,
+                    to_name=person.name,
+                    reply_to=token_address(app, TokenKind.INVITATION, invitation.id),
+                ),
+                ref=f"invitation:{invitation.id}",
+                message_id=invitation.message_id,
+            )
+            outbox_ids.append(mail.id)
+    await nudge(app, outbox_ids)
+    return CampaignStarted(campaign.id, len(reachable), len(audience) - len(reachable))

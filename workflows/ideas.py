@@ -1,0 +1,204 @@
+"""Ideas: created from a reply, announced to the manager, acknowledged, listed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from db.models import Campaign, Decision, Idea, Invitation, OutboxMail, Person
+from ideabox.app import App
+from ideabox.mail import Headers, language_of
+from ideabox.tokens import TokenKind, reply_address
+from intake.message import Inbound, Role
+from workflows.outbox import add_mail
+
+# The words the mailto links prefill, per manager language.
+DECIDE_LINKS = {
+    "nl": (
+        ("Akkoord", "akkoord"),
+        ("Afwijzen", "afgewezen"),
+        ("Later", "later"),
+        ("Gedaan", "gedaan"),
+    ),
+    "en": (("Accept", "accept"), ("Decline", "decline"), ("Later", "later"), ("Done", "done")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+def token_address(app: App, kind: TokenKind, object_id: int) -> str:
+    s = app.settings
+    return reply_address(s.key, s.local_part, s.domain, kind, object_id)
+
+
+def decide_links(address: str, subject: str, language: str) -> list[Link]:
+    """mailto links that open a reply with the outcome word already written."""
+    links = []
+    for label, word in DECIDE_LINKS[language]:
+        query = f"subject={quote(subject)}&body={quote(word + ' ')}"
+        links.append(Link(label, f"mailto:{address}?{query}"))
+    return links
+
+
+async def _campaign_of(msg: Inbound, conn: BaseDBAsyncClient) -> Campaign | None:
+    route = msg.route
+    if route is None or route.role is not Role.INVITATION_REPLY or route.object_id is None:
+        return None
+    invitation = await Invitation.get(id=route.object_id, using_db=conn)
+    return await Campaign.get(id=invitation.campaign_id, using_db=conn)
+
+
+async def create_idea(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[int, list[int]]:
+    """Store the idea, mail the manager (or HR) and acknowledge to the author."""
+    assert msg.idea is not None and msg.sender is not None and msg.message is not None
+    author = await Person.get(id=msg.sender.id, using_db=conn)
+    manager = (
+        await Person.get_or_none(id=author.manager_id, using_db=conn) if author.manager_id else None
+    )
+    campaign = await _campaign_of(msg, conn)
+    anonymous = msg.idea.anonymous or bool(campaign and campaign.anonymous)
+    author_message_id = str(msg.message.get("Message-ID", "") or "").strip() or None
+    idea = await Idea.create(
+        author=author,
+        manager=manager,
+        campaign=campaign,
+        text=msg.idea.text,
+        anonymous=anonymous,
+        author_message_id=author_message_id,
+        received_at=app.clock.now(),
+        using_db=conn,
+    )
+    outbox_ids = [m.id for m in await notify_manager(app, conn, idea, author, manager, campaign)]
+    ack = await add_mail(
+        app,
+        conn,
+        kind="idea_received",
+        language=language_of(author.language),
+        context={
+            "name": author.name,
+            "idea_text": idea.text,
+            "manager_name": manager.name if manager else None,
+            "anonymous": anonymous,
+        },
+        headers=Headers(
+            to=author.email,
+            to_name=author.name,
+            reply_to=token_address(app, TokenKind.AUTHOR, idea.id),
+            in_reply_to=author_message_id,
+        ),
+        ref=f"author:{idea.id}",
+    )
+    outbox_ids.append(ack.id)
+    return idea.id, outbox_ids
+
+
+async def notify_manager(
+    app: App,
+    conn: BaseDBAsyncClient,
+    idea: Idea,
+    author: Person,
+    manager: Person | None,
+    campaign: Campaign | None,
+) -> list[OutboxMail]:
+    """Tell the deciding manager (or, with no manager, every HR address) about the idea."""
+    address = token_address(app, TokenKind.IDEA, idea.id)
+    if manager is not None:
+        recipients = [(manager.email, manager.name, language_of(manager.language))]
+    else:
+        default = language_of(app.settings.default_language)
+        recipients = [(hr, "HR", default) for hr in app.settings.hr_addresses]
+    mails = []
+    for email, name, language in recipients:
+        subject_word = "Nieuw idee" if language == "nl" else "New idea"
+        mails.append(
+            await add_mail(
+                app,
+                conn,
+                kind="idea_notification",
+                language=language,
+                context={
+                    "manager_name": name,
+                    "author_name": None if idea.anonymous else author.name,
+                    "department": author.department,
+                    "idea_text": idea.text,
+                    "question": campaign.question if campaign else None,
+                    "links": decide_links(address, f"Re: {subject_word} #{idea.id}", language),
+                },
+                headers=Headers(to=email, to_name=name, reply_to=address),
+                ref=f"idea:{idea.id}",
+            )
+        )
+    return mails
+
+
+async def send_help(app: App, conn: BaseDBAsyncClient, msg: Inbound, kind: str) -> int | None:
+    """A short help mail to a known sender, at most one per person, kind and day."""
+    assert msg.sender is not None
+    since = app.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    already = (
+        await OutboxMail.filter(kind=kind, recipient=msg.sender.email, created_at__gte=since)
+        .using_db(conn)
+        .exists()
+    )
+    if already:
+        return None
+    route = msg.route
+    reply_to = app.settings.address
+    question = None
+    if route is not None and route.object_id is not None:
+        token_kind = {
+            Role.INVITATION_REPLY: TokenKind.INVITATION,
+            Role.DECISION_REPLY: TokenKind.IDEA,
+            Role.AUTHOR_REPLY: TokenKind.AUTHOR,
+        }.get(route.role)
+        if token_kind is not None:
+            reply_to = token_address(app, token_kind, route.object_id)
+        if route.role is Role.INVITATION_REPLY:
+            campaign = await _campaign_of(msg, conn)
+            question = campaign.question if campaign else None
+    original = str(msg.message.get("Message-ID", "") or "").strip() if msg.message else ""
+    mail = await add_mail(
+        app,
+        conn,
+        kind=kind,
+        language=language_of(msg.sender.language),
+        context={"name": msg.sender.name, "question": question},
+        headers=Headers(
+            to=msg.sender.email,
+            to_name=msg.sender.name,
+            reply_to=reply_to,
+            in_reply_to=original or None,
+            auto_submitted="auto-replied",
+        ),
+    )
+    return int(mail.id)
+
+
+async def describe(idea: Idea) -> dict[str, Any]:
+    """The JSON shape of ``ideabox ideas list/show``."""
+    await idea.fetch_related("author", "manager")
+    decision = await Decision.filter(idea_id=idea.id).order_by("-decided_at", "-id").first()
+    data: dict[str, Any] = {
+        "id": idea.id,
+        "author": idea.author.email,
+        "author_name": idea.author.name,
+        "manager": idea.manager.email if idea.manager else None,
+        "text": idea.text,
+        "status": str(idea.status),
+        "anonymous": idea.anonymous,
+        "campaign": idea.campaign_id,
+        "received_at": idea.received_at.isoformat(),
+        "escalated": idea.escalated,
+    }
+    if decision is not None:
+        data["decision"] = str(decision.outcome)
+        data["note"] = decision.note
+        data["decided_at"] = decision.decided_at.isoformat()
+    return data

@@ -1,0 +1,193 @@
+"""Process one stored inbound message: understand it, then act on it exactly once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from datetime import date, datetime, time, timedelta
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from db.models import BounceState, InboundMessage, InboundStatus, OutboxMail, Person
+from ideabox.app import App
+from intake.context import StepContext
+from intake.errors import Rejection, outcome_of
+from intake.message import Inbound, Kind, Role
+from intake.pipeline import understand
+from intake.steps.authenticate import from_address
+from workflows import ideas
+from workflows.directory import DbDirectory
+from workflows.outbox import nudge
+
+log = logging.getLogger(__name__)
+
+SOFT_BOUNCES_MAKE_HARD = 5
+
+
+def step_context(app: App) -> StepContext:
+    s = app.settings
+    return StepContext(
+        directory=DbDirectory(hr_emails=tuple(s.hr_addresses)),
+        key=s.key,
+        local_part=s.local_part,
+        domain=s.domain,
+        hr_emails=tuple(s.hr_addresses),
+        trusted_authserv_id=s.trusted_authserv_id,
+    )
+
+
+async def process_inbound(app: App, inbound_id: int) -> str:
+    """Understand and act on one message; a second call for the same message does nothing."""
+    row = await InboundMessage.get_or_none(id=inbound_id)
+    if row is None or row.status != InboundStatus.RECEIVED:
+        return "already processed"
+    msg = Inbound(raw=row.raw_bytes, mail_from=row.mail_from, rcpt_tos=tuple(row.rcpt_tos))
+    rejection: Rejection | None = None
+    try:
+        msg = await understand(msg, step_context(app))
+    except Rejection as exc:
+        rejection = exc
+        msg = exc.understood or msg
+    except Exception as exc:  # a bug must not lose the mail: keep it, say why, move on
+        log.exception("inbound message %s could not be understood", inbound_id)
+        await _mark_failed(app, inbound_id, exc)
+        return "failed"
+    try:
+        outcome = await _apply(app, inbound_id, msg, rejection)
+    except Exception as exc:
+        log.exception("acting on inbound message %s failed", inbound_id)
+        await _mark_failed(app, inbound_id, exc)
+        return "failed"
+    if outcome is None:
+        return "already processed"
+    reason, outbox_ids = outcome
+    await nudge(app, outbox_ids)
+    return reason
+
+
+async def _mark_failed(app: App, inbound_id: int, exc: Exception) -> None:
+    await InboundMessage.filter(id=inbound_id, status=InboundStatus.RECEIVED).update(
+        status=InboundStatus.FAILED,
+        reason=f"{type(exc).__name__}: {exc}"[:2000],
+        processed_at=app.clock.now(),
+    )
+
+
+async def _apply(
+    app: App, inbound_id: int, msg: Inbound, rejection: Rejection | None
+) -> tuple[str, list[int]] | None:
+    """Act on the message in one transaction; None when another worker already did."""
+    async with in_transaction() as conn:
+        # The claim: of two workers handling the same row, one flips the status.
+        claimed = (
+            await InboundMessage.filter(id=inbound_id, status=InboundStatus.RECEIVED)
+            .using_db(conn)
+            .update(status=InboundStatus.PROCESSED, processed_at=app.clock.now())
+        )
+        if not claimed:
+            return None
+        if rejection is not None:
+            kind, reason, outbox_ids = await _set_aside(app, conn, msg, rejection)
+        else:
+            kind, reason, outbox_ids = await _act(app, conn, msg)
+        await InboundMessage.filter(id=inbound_id).using_db(conn).update(kind=kind, reason=reason)
+    return reason, outbox_ids
+
+
+async def _act(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str, str, list[int]]:
+    if msg.kind is Kind.BOUNCE:
+        return Kind.BOUNCE, await _record_bounce(app, conn, msg), []
+    if msg.kind is Kind.AUTO_REPLY:
+        return Kind.AUTO_REPLY, await _record_absence(app, conn, msg), []
+    if msg.kind is Kind.IDEA:
+        idea_id, outbox_ids = await ideas.create_idea(app, conn, msg)
+        return Kind.IDEA, f"idea {idea_id}", outbox_ids
+    if msg.kind is Kind.DECISION:
+        return Kind.DECISION, "decision understood; recording decisions is not built yet", []
+    return Kind.UNKNOWN, "nothing to do", []
+
+
+async def _set_aside(
+    app: App, conn: BaseDBAsyncClient, msg: Inbound, rejection: Rejection
+) -> tuple[str, str, list[int]]:
+    reason = f"{rejection.reason}: {rejection.detail}" if rejection.detail else rejection.reason
+    help_kind = outcome_of(rejection).help_mail
+    outbox_ids: list[int] = []
+    if help_kind and msg.sender is not None:
+        mail_id = await ideas.send_help(app, conn, msg, help_kind)
+        if mail_id is not None:
+            outbox_ids.append(mail_id)
+        else:
+            reason += " (help mail already sent today)"
+    return Kind.UNKNOWN, reason, outbox_ids
+
+
+async def _person_of_bounced_mail(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None:
+    """Whose address bounced: the VERP route names our mail; the DSN names the address."""
+    addresses: list[str] = []
+    if msg.bounce is not None and msg.bounce.recipient:
+        addresses.append(msg.bounce.recipient)
+    if msg.route is not None and msg.route.role is Role.BOUNCE_RETURN and msg.route.object_id:
+        mail = await OutboxMail.get_or_none(id=msg.route.object_id, using_db=conn)
+        if mail is not None:
+            addresses.append(mail.recipient)
+    for address in addresses:
+        person = await Person.get_or_none(email=address.lower(), using_db=conn)
+        if person is not None:
+            return person
+    return None
+
+
+async def _record_bounce(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> str:
+    assert msg.bounce is not None
+    person = await _person_of_bounced_mail(msg, conn)
+    status = msg.bounce.status or "no status"
+    if person is None:
+        return f"bounce ({status}) for an address we do not know"
+    if msg.bounce.hard:
+        person.bounce_state = BounceState.HARD
+    else:
+        person.soft_bounces += 1
+        if person.soft_bounces >= SOFT_BOUNCES_MAKE_HARD:
+            person.bounce_state = BounceState.HARD
+        elif person.bounce_state == BounceState.OK:
+            person.bounce_state = BounceState.SOFT
+    await person.save(using_db=conn, update_fields=["bounce_state", "soft_bounces"])
+    return f"{'hard' if msg.bounce.hard else 'soft'} bounce ({status}) for {person.email}"
+
+
+async def _absent_person(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None:
+    if msg.route is not None and msg.route.role is Role.BOUNCE_RETURN and msg.route.object_id:
+        mail = await OutboxMail.get_or_none(id=msg.route.object_id, using_db=conn)
+        if mail is not None:
+            return await Person.get_or_none(email=mail.recipient, using_db=conn)
+    if msg.message is None:
+        return None
+    address = from_address(msg)
+    return await Person.get_or_none(email=address, using_db=conn) if address else None
+
+
+async def _record_absence(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> str:
+    person = await _absent_person(msg, conn)
+    if person is None or msg.away_until is None:
+        return "automatic reply"
+    # Back at the start of the named day, in the organisation's time zone.
+    back = datetime.combine(date.fromisoformat(msg.away_until), time(0), tzinfo=app.settings.zone)
+    if back <= app.clock.now() or back > app.clock.now() + timedelta(days=366):
+        return "automatic reply"
+    person.away_until = back
+    await person.save(using_db=conn, update_fields=["away_until"])
+    return f"out of office: {person.email} back on {msg.away_until}"
+
+
+async def stored_unprocessed(app: App, older_than: timedelta, limit: int = 1000) -> list[int]:
+    """Messages stored but never processed (Redis was down, a worker died): for the sweep."""
+    before = app.clock.now() - older_than
+    rows: list[Any] = (
+        await InboundMessage.filter(status=InboundStatus.RECEIVED, received_at__lte=before)
+        .order_by("id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
+    return [int(r) for r in rows]

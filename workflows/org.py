@@ -1,0 +1,261 @@
+"""Importing the organisation from an HR system's CSV export.
+
+Comma or semicolon, UTF-8 or Windows-1252 (as Dutch Excel writes it), English or Dutch
+headers. Every row is checked first; one bad row and nothing is applied, and each problem
+names its line and column. Re-importing updates people, never duplicates them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tortoise.transactions import in_transaction
+
+from db.models import Campaign, Idea, IdeaStatus, Person
+from ideabox.app import App
+from workflows.ideas import notify_manager
+from workflows.outbox import nudge
+
+COLUMNS = {
+    "email": ("email", "e-mail", "emailadres", "e-mailadres", "mail", "email address"),
+    "name": ("name", "naam", "full name", "volledige naam"),
+    "manager_email": (
+        "manager_email", "manager email", "manager e-mail", "manager", "leidinggevende",
+        "e-mail leidinggevende", "email leidinggevende", "leidinggevende_email",
+        "leidinggevende e-mail",
+    ),
+    "department": ("department", "afdeling", "team"),
+    "language": ("language", "taal"),
+    "timezone": ("timezone", "time zone", "tijdzone"),
+}  # fmt: skip
+REQUIRED = ("email", "name")
+LANGUAGES = {
+    "nl": "nl", "nederlands": "nl", "dutch": "nl", "nl-nl": "nl", "nl-be": "nl",
+    "en": "en", "engels": "en", "english": "en", "en-gb": "en", "en-us": "en",
+}  # fmt: skip
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    line: int
+    email: str
+    name: str
+    manager_email: str | None
+    department: str | None
+    language: str | None
+    timezone: str | None
+
+
+@dataclass
+class ImportSummary:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rerouted_ideas: int = 0
+
+
+@dataclass
+class ImportFailed(Exception):
+    problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252, which reads any byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+
+def _column_map(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    aliases = {alias: name for name, names in COLUMNS.items() for alias in names}
+    found: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = aliases.get(" ".join(title.strip().lower().replace("_", " ").split()))
+        name = name or aliases.get(title.strip().lower())
+        if name and name not in found:
+            found[name] = index
+    missing = [f"line 1: required column '{c}' is missing" for c in REQUIRED if c not in found]
+    return found, missing
+
+
+def read_rows(text: str) -> list[Row]:
+    """Parse and check every row; raise ImportFailed listing every problem."""
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise ImportFailed(["line 1: the file is empty; expected a header row"])
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
+    columns, problems = _column_map(next(reader))
+    if problems:
+        raise ImportFailed(problems)
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            index = columns.get(name)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        email, manager = cell("email").lower(), cell("manager_email").lower()
+        row_problems = []
+        if not email:
+            row_problems.append(f"line {line}, column email: no email address")
+        elif not _EMAIL.match(email):
+            row_problems.append(f"line {line}, column email: '{email}' is not a valid address")
+        elif email in seen:
+            row_problems.append(f"line {line}, column email: {email} is also on line {seen[email]}")
+        if not cell("name"):
+            row_problems.append(f"line {line}, column name: no name")
+        if manager and not _EMAIL.match(manager):
+            row_problems.append(
+                f"line {line}, column manager_email: '{manager}' is not a valid address"
+            )
+        if manager and manager == email:
+            row_problems.append(
+                f"line {line}, column manager_email: a person cannot manage themselves"
+            )
+        language = cell("language").lower()
+        if language and language not in LANGUAGES:
+            row_problems.append(
+                f"line {line}, column language: '{cell('language')}' is not nl or en"
+            )
+        timezone = cell("timezone")
+        if timezone:
+            try:
+                ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                row_problems.append(
+                    f"line {line}, column timezone: '{timezone}' is not a time zone name"
+                )
+        problems += row_problems
+        if email and email not in seen:
+            seen[email] = line
+        if not row_problems:
+            rows.append(
+                Row(
+                    line=line,
+                    email=email,
+                    name=cell("name"),
+                    manager_email=manager or None,
+                    department=cell("department") or None,
+                    language=LANGUAGES.get(language),
+                    timezone=timezone or None,
+                )
+            )
+    if problems:
+        raise ImportFailed(problems)
+    if not rows:
+        raise ImportFailed(["line 2: no people in the file"])
+    return rows
+
+
+def _check_managers(rows: list[Row], stored: dict[str, str | None]) -> list[str]:
+    """Every manager exists (in the file or already stored) and no chain loops."""
+    managers = dict(stored)
+    managers.update({r.email: r.manager_email for r in rows})
+    problems = []
+    for row in rows:
+        if row.manager_email and row.manager_email not in managers:
+            problems.append(
+                f"line {row.line}, column manager_email: {row.manager_email} is not in the file"
+                " nor already known"
+            )
+    if problems:
+        return problems
+    for row in rows:
+        chain = [row.email]
+        current = row.manager_email
+        while current is not None:
+            if current in chain:
+                loop = " -> ".join([*chain[chain.index(current) :], current])
+                problems.append(f"line {row.line}, column manager_email: manager loop {loop}")
+                break
+            chain.append(current)
+            current = managers.get(current)
+    return problems
+
+
+async def import_people(app: App, path: Path) -> ImportSummary:
+    """Import or update the people in ``path``; all or nothing."""
+    rows = read_rows(decode(path.read_bytes()))
+    stored_people = {p.email: p for p in await Person.all().prefetch_related("manager")}
+    stored_managers = {
+        email: (p.manager.email if p.manager else None) for email, p in stored_people.items()
+    }
+    problems = _check_managers(rows, stored_managers)
+    if problems:
+        raise ImportFailed(problems)
+
+    summary = ImportSummary()
+    default_language = app.settings.default_language
+    outbox_ids: list[int] = []
+    async with in_transaction() as conn:
+        people: dict[str, Person] = dict(stored_people)
+        changed: set[str] = set()
+        for row in rows:
+            values = {
+                "name": row.name,
+                "department": row.department,
+                "language": row.language
+                or (people[row.email].language if row.email in people else default_language),
+                "timezone": row.timezone,
+                "active": True,
+            }
+            person = people.get(row.email)
+            if person is None:
+                people[row.email] = await Person.create(email=row.email, using_db=conn, **values)
+                summary.added += 1
+                continue
+            if any(getattr(person, k) != v for k, v in values.items()):
+                person.update_from_dict(values)
+                await person.save(using_db=conn)
+                changed.add(row.email)
+        for row in rows:
+            person = people[row.email]
+            manager_id = people[row.manager_email].id if row.manager_email else None
+            if person.manager_id == manager_id:
+                continue
+            had_manager = row.email in stored_people
+            person.manager_id = manager_id
+            await person.save(using_db=conn, update_fields=["manager_id"])
+            if had_manager:
+                changed.add(row.email)
+                # A new manager takes over the person's open ideas, and hears of each.
+                open_ideas = await Idea.filter(
+                    author_id=person.id, status=IdeaStatus.OPEN
+                ).using_db(conn)
+                manager = people[row.manager_email] if row.manager_email else None
+                for idea in open_ideas:
+                    idea.manager_id = manager_id
+                    await idea.save(using_db=conn, update_fields=["manager_id"])
+                    campaign = (
+                        await Campaign.get_or_none(id=idea.campaign_id, using_db=conn)
+                        if idea.campaign_id
+                        else None
+                    )
+                    mails = await notify_manager(app, conn, idea, person, manager, campaign)
+                    outbox_ids += [m.id for m in mails]
+                    summary.rerouted_ideas += 1
+        summary.updated = len(changed)
+        summary.unchanged = len(rows) - summary.added - summary.updated
+    await nudge(app, outbox_ids)
+    return summary

@@ -1,0 +1,70 @@
+"""The arq worker: its jobs, its schedules, and what they share through ``ctx``.
+
+Jobs take ids, never objects; the database says what is to be done. The sweep is what
+makes a lost Redis harmless: it enqueues whatever the database holds as not yet done.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.worker import Worker, func
+
+from ideabox.app import App
+from workflows.inbound import process_inbound, stored_unprocessed
+from workflows.outbox import due_mail_ids, send_mail
+from workflows.queue import PROCESS_INBOUND, SEND_MAIL, inbound_job_id, mail_job_id
+from workflows.transport import Transport
+
+# A message younger than this is probably still on its way through the queue.
+SWEEP_GRACE = timedelta(seconds=30)
+
+
+async def process_inbound_job(ctx: dict[str, Any], inbound_id: int) -> str:
+    return await process_inbound(ctx["app"], inbound_id)
+
+
+async def send_mail_job(ctx: dict[str, Any], outbox_id: int) -> bool:
+    return await send_mail(ctx["app"], ctx["transport"], outbox_id)
+
+
+async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
+    """Enqueue what the database says is pending: unprocessed mail in, unsent mail out."""
+    app: App = ctx["app"]
+    inbound = await stored_unprocessed(app, older_than=SWEEP_GRACE)
+    for inbound_id in inbound:
+        await app.queue.enqueue(PROCESS_INBOUND, inbound_id, job_id=inbound_job_id(inbound_id))
+    outgoing = await due_mail_ids(app)
+    for outbox_id in outgoing:
+        await app.queue.enqueue(SEND_MAIL, outbox_id, job_id=mail_job_id(outbox_id))
+    return {"inbound": len(inbound), "outbox": len(outgoing)}
+
+
+def make_worker(
+    app: App,
+    transport: Transport,
+    redis_settings: RedisSettings,
+    *,
+    burst: bool = False,
+    with_cron: bool = True,
+) -> Worker:
+    every = max(1, min(app.settings.sweep_every_seconds, 60))
+    cron_jobs = [cron(sweep, second=set(range(0, 60, every)), run_at_startup=True)]
+    return Worker(
+        # keep_result=0: a finished job leaves no result behind, so the sweep may enqueue
+        # the same id again (a retry); the row's state keeps it from acting twice.
+        functions=[
+            func(process_inbound_job, name=PROCESS_INBOUND, keep_result=0),
+            func(send_mail_job, name=SEND_MAIL, keep_result=0),
+        ],
+        cron_jobs=cron_jobs if with_cron else [],
+        redis_settings=redis_settings,
+        ctx={"app": app, "transport": transport},
+        handle_signals=False,
+        burst=burst,
+        poll_delay=app.settings.worker_poll_delay,
+        max_jobs=20,
+    )
