@@ -18,7 +18,7 @@ from intake.steps.extract import extract
 from intake.steps.interpret import interpret
 from intake.steps.parse import parse
 from intake.steps.route import route
-from intake.steps.trim_step import trim
+from intake.steps.trim import trim
 
 Step = Callable[[Inbound, StepContext], Awaitable[Inbound]]
 

@@ -136,11 +136,9 @@ class MailSink:
             self.arrived.notify_all()
         return "250 OK"
 
-    async def wait_for(self, count: int, timeout: float = 10.0) -> list[CaughtMail]:
+    async def wait_for(self, count: int, within: float = 10.0) -> list[CaughtMail]:
         async with self.arrived:
-            await asyncio.wait_for(
-                self.arrived.wait_for(lambda: len(self.mails) >= count), timeout
-            )
+            await asyncio.wait_for(self.arrived.wait_for(lambda: len(self.mails) >= count), within)
         return list(self.mails)
 
     def to(self, address: str) -> list[CaughtMail]:
@@ -220,11 +218,11 @@ class Service:
 
         return await asyncio.to_thread(deliver)
 
-    async def settle(self, timeout: float = 10.0) -> None:
+    async def settle(self, within: float = 10.0) -> None:
         """Wait until the queue is empty and no job is running."""
         pool = self.app.queue.pool
         assert pool is not None
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while asyncio.get_running_loop().time() < deadline:
             queued = await pool.zcard("arq:queue")
             running = await pool.keys("arq:in-progress:*")

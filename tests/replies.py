@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid, parseaddr
-from datetime import UTC, datetime
 
 from tests.conftest import CaughtMail
 
@@ -25,8 +25,7 @@ def outlook_reply(
     msg["From"] = f"{sender_name} <{sender}>"
     reply_to = original.header("Reply-To") or original.header("From")
     msg["To"] = to or reply_to
-    prefix = "RE: " if language == "en" else "RE: "
-    msg["Subject"] = prefix + original.header("Subject")
+    msg["Subject"] = "RE: " + original.header("Subject")  # Outlook writes RE: in nl too
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain=sender.partition("@")[2])
     if threaded:

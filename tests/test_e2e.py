@@ -150,7 +150,9 @@ async def test_the_same_message_delivered_twice_makes_one_idea(
         outlook_reply(invitation, sender=JAN, sender_name="Jan Jansen", text="Meer groen.")
     )
     for _ in range(2):
-        assert await service.send(reply, mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")]) == {}
+        assert (
+            await service.send(reply, mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")]) == {}
+        )
     await sink.wait_for(11)
     await service.settle()
     assert await Idea.all().count() == 1
@@ -161,7 +163,8 @@ async def test_the_same_message_delivered_twice_makes_one_idea(
 async def test_unknown_recipients_and_bad_tokens_are_refused_at_rcpt(service: Service) -> None:
     await import_people(service.app, SAMPLE)
     good = reply_address(service.app.settings.key, "ideas", DOMAIN, TokenKind.INVITATION, 1)
-    forged = good[: good.index("@") - 1] + ("a" if good[good.index("@") - 1] != "a" else "b") + good[good.index("@"):]
+    at = good.index("@")
+    forged = good[: at - 1] + ("a" if good[at - 1] != "a" else "b") + good[at:]
     for recipient, code in (
         (f"someone@{DOMAIN}", 550),
         ("ideas@elsewhere.example", 550),
@@ -181,7 +184,9 @@ async def test_what_was_stored_while_redis_was_away_is_processed_by_the_sweep(
     [invitation] = sink.to(JAN)
     # Intake without a queue: it stores and answers 250, and nothing is enqueued.
     queue, service.app.queue.pool = service.app.queue.pool, None
-    reply = outlook_reply(invitation, sender=JAN, sender_name="Jan Jansen", text="Minder vergaderen.")
+    reply = outlook_reply(
+        invitation, sender=JAN, sender_name="Jan Jansen", text="Minder vergaderen."
+    )
     await service.send(as_bytes(reply), mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")])
     service.app.queue.pool = queue
     inbound = await InboundMessage.get()
@@ -207,7 +212,9 @@ async def test_someone_else_using_an_invitation_gets_nothing(
         invitation, sender="sanne.visser@example.nl", sender_name="Sanne", text="Iets anders."
     )
     await service.send(
-        as_bytes(reply), mail_from="sanne.visser@example.nl", rcpt_tos=[invitation.header("Reply-To")]
+        as_bytes(reply),
+        mail_from="sanne.visser@example.nl",
+        rcpt_tos=[invitation.header("Reply-To")],
     )
     await service.settle()
     assert await Idea.all().count() == 0

@@ -101,7 +101,10 @@ async def send_mail(app: App, transport: Transport, outbox_id: int) -> bool:
     envelope_sender = reply_address(s.key, s.local_part, s.domain, TokenKind.BOUNCE, mail.id)
     try:
         await transport.deliver(
-            key=str(mail.id), sender=envelope_sender, recipients=mail.recipients, raw=mail.raw_bytes
+            key=f"{mail.id:012d}",  # zero-padded: Maildir files sort in sending order
+            sender=envelope_sender,
+            recipients=mail.recipients,
+            raw=mail.raw_bytes,
         )
     except Exception as exc:  # any delivery failure is data: kept on the row, retried
         attempts = mail.attempts + 1

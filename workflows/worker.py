@@ -20,7 +20,7 @@ from workflows.queue import PROCESS_INBOUND, SEND_MAIL, inbound_job_id, mail_job
 from workflows.transport import Transport
 
 # A message younger than this is probably still on its way through the queue.
-SWEEP_GRACE = timedelta(seconds=30)
+SWEEP_GRACE = timedelta(seconds=5)
 
 
 async def process_inbound_job(ctx: dict[str, Any], inbound_id: int) -> str:
