@@ -58,12 +58,14 @@ class RelayConfig:
     implicit_tls: bool
     start_tls: bool | None  # None: use STARTTLS when the server offers it
     validate_certs: bool
+    cafile: str | None  # a CA bundle for a relay with a private CA
 
 
 def parse_relay_url(url: str) -> RelayConfig:
     """``smtp://user:pass@host:587`` (STARTTLS when offered), ``smtps://host:465`` (TLS).
 
-    Query options: ``starttls=required|never``, ``verify=false`` (self-signed test relays).
+    Query options: ``starttls=required|never``, ``cafile=/path/ca.pem`` (a private CA),
+    ``verify=false`` (no certificate check: only for a throw-away test relay).
     """
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
@@ -85,6 +87,7 @@ def parse_relay_url(url: str) -> RelayConfig:
         implicit_tls=implicit,
         start_tls=start_tls,
         validate_certs=options.get("verify", "true") != "false",
+        cafile=parse_qs(parts.query).get("cafile", [None])[-1],
     )
 
 
@@ -112,6 +115,7 @@ class RelayTransport:
             use_tls=c.implicit_tls,
             start_tls=c.start_tls,
             validate_certs=c.validate_certs,
+            cert_bundle=c.cafile,
             username=c.username,
             password=c.password,
             timeout=30,

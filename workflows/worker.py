@@ -67,4 +67,6 @@ def make_worker(
         burst=burst,
         poll_delay=app.settings.worker_poll_delay,
         max_jobs=20,
+        # The health-check key (docker-compose reads it) is refreshed every minute.
+        health_check_interval=60,
     )

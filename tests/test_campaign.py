@@ -1,0 +1,66 @@
+"""Starting a campaign: who is invited, in which language, with which reply address."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from db.models import BounceState, Campaign, Invitation, OutboxMail, Person
+from ideabox.app import App
+from ideabox.tokens import TokenKind, read_token, split_address
+from tests.conftest import DOMAIN
+from workflows.campaigns import NobodyToInvite, start_campaign
+from workflows.org import import_people
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"
+
+
+async def test_one_invitation_per_person_in_the_department(app: App) -> None:
+    await import_people(app, SAMPLE)
+    started = await start_campaign(app, question="Wat kan beter in de zorg?", department="Zorg")
+    assert started.invited == 4  # Pieter, Jan, Sanne, Chloë
+    campaign = await Campaign.get(id=started.campaign_id)
+    assert campaign.department == "Zorg"
+    invitations = await Invitation.filter(campaign=campaign).prefetch_related("person")
+    assert sorted(i.person.email for i in invitations) == [
+        "chloe.meijer@example.nl",
+        "jan.jansen@example.nl",
+        "pieter.bakker@example.nl",
+        "sanne.visser@example.nl",
+    ]
+    for invitation in invitations:
+        mail = await OutboxMail.get(message_id=invitation.message_id)
+        assert mail.recipient == invitation.person.email
+        assert mail.ref == f"invitation:{invitation.id}"
+        message = message_from_bytes(mail.raw_bytes, policy=policy.default)
+        token = split_address(str(message["Reply-To"]), "ideas", DOMAIN)
+        assert token is not None
+        parsed = read_token(app.settings.key, token)
+        assert (parsed.kind, parsed.object_id) == (TokenKind.INVITATION, invitation.id)
+
+
+async def test_language_and_anonymity_reach_the_invitation(app: App) -> None:
+    await import_people(app, SAMPLE)
+    await start_campaign(app, question="What should we improve?", anonymous=True)
+    tom = await OutboxMail.get(recipient="tom.smith@example.nl")
+    text = message_from_bytes(tom.raw_bytes, policy=policy.default).get_body(("plain",))
+    assert text is not None
+    content = text.get_content()
+    assert "Dear Tom Smith" in content and "anonymously" in content
+    fatima = await OutboxMail.get(recipient="fatima.elamrani@example.nl")
+    nl = message_from_bytes(fatima.raw_bytes, policy=policy.default).get_body(("plain",))
+    assert nl is not None and "Beste Fatima El Amrani" in nl.get_content()
+
+
+async def test_bouncing_addresses_are_skipped_and_nobody_is_an_error(app: App) -> None:
+    await import_people(app, SAMPLE)
+    await Person.filter(email="jan.jansen@example.nl").update(bounce_state=BounceState.HARD)
+    started = await start_campaign(app, question="Wat kan beter?", department="Zorg")
+    assert (started.invited, started.skipped_bouncing) == (3, 1)
+    with pytest.raises(NobodyToInvite):
+        await start_campaign(app, question="Wat kan beter?", department="Nergens")
+    with pytest.raises(ValueError):
+        await start_campaign(app, question="   ")
+    assert await Campaign.all().count() == 1
