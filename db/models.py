@@ -133,12 +133,22 @@ class Idea(Model):
     # The author's own Message-ID, so every mail to them about it threads under it.
     author_message_id = fields.CharField(max_length=250, null=True)
     received_at = fields.DatetimeField()
+    # When the current manager got it (receipt, a forward, a manager change): the
+    # reminder schedule counts from here.
+    assigned_at = fields.DatetimeField()
+    # The first decision, and how many business days it took: stored once, at decision
+    # time, so the weekly report aggregates in SQL instead of walking calendars.
     decided_at = fields.DatetimeField(null=True)
+    decision_business_days = fields.IntField(null=True)
+    # When the next reminder is due (None once decided): the reminder sweep reads only
+    # the ideas due, through the index, however many are open.
+    next_reminder_at = fields.DatetimeField(null=True)
+    reminders_sent = fields.IntField(default=0)
     escalated = fields.BooleanField(default=False)
 
     class Meta:
         table = "idea"
-        indexes = (("status", "manager_id"),)
+        indexes = (("status", "manager_id"), ("next_reminder_at",), ("received_at",))
 
 
 class Decision(Model):
@@ -157,10 +167,14 @@ class Decision(Model):
     inbound: fields.ForeignKeyNullableRelation[InboundMessage] = fields.ForeignKeyField(
         "models.InboundMessage", related_name="decisions", null=True, on_delete=fields.SET_NULL
     )
-    reported_at = fields.DatetimeField(null=True)  # when the employee was told
+    # Set when the employee was told; a decision corrected within the grace period is
+    # superseded instead and never reported.
+    reported_at = fields.DatetimeField(null=True)
+    superseded = fields.BooleanField(default=False)
 
     class Meta:
         table = "decision"
+        indexes = (("reported_at", "superseded", "decided_at"),)
 
 
 class Reminder(Model):
@@ -180,6 +194,33 @@ class Reminder(Model):
     class Meta:
         table = "reminder"
         unique_together = (("idea", "number"),)
+
+
+class ReminderDigest(Model):
+    """One reminder mail per manager per local day, guaranteed by the unique key."""
+
+    id = fields.IntField(primary_key=True)
+    manager: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="reminder_digests", on_delete=fields.CASCADE
+    )
+    manager_id: int
+    day = fields.DateField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "reminder_digest"
+        unique_together = (("manager", "day"),)
+
+
+class ReportRun(Model):
+    """One weekly HR report per ISO week, however many workers run the schedule."""
+
+    id = fields.IntField(primary_key=True)
+    week = fields.CharField(max_length=10, unique=True)  # e.g. 2026-W48
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "report_run"
 
 
 class OutboxMail(Model):

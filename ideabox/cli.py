@@ -214,6 +214,41 @@ def ideas_show(
     typer.echo("\n" + data["text"])
 
 
+@ideas_cli.command("decide")
+def ideas_decide(
+    idea_id: Annotated[int, typer.Argument(metavar="ID")],
+    outcome: Annotated[
+        str,
+        typer.Argument(metavar="OUTCOME", help="accepted, declined, in_progress, done, forward"),
+    ],
+    note: Annotated[str, typer.Option(help="The explanation the employee receives.")] = "",
+    to: Annotated[str | None, typer.Option(help="With forward: the manager who decides.")] = None,
+) -> None:
+    """Record a decision on the manager's behalf (HR). The employee is told after the
+    grace period (IDEABOX_DECISION_GRACE_MINUTES) by the running service."""
+    from db.models import Outcome
+    from workflows.decisions import DecisionRefused, decide
+
+    try:
+        chosen = Outcome(outcome.strip().lower())
+    except ValueError:
+        fail(f"OUTCOME must be one of {', '.join(o.value for o in Outcome)}, not '{outcome}'")
+        return
+    if chosen is Outcome.FORWARD and not to:
+        fail("forward needs --to EMAIL")
+
+    async def work(app: App) -> None:
+        if not await Idea.exists(id=idea_id):
+            raise DecisionRefused(f"no idea with id {idea_id}")
+        await decide(app, idea_id, chosen, note, forward_to=to)
+
+    try:
+        run_with_app(work)
+    except DecisionRefused as refused:
+        fail(str(refused))
+    typer.echo(f"idea {idea_id}: {chosen.value}")
+
+
 @cli.command("parse")
 def parse_files(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, metavar="FILE.eml")],

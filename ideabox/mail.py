@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -82,6 +82,7 @@ def build_message(
     domain: str,
     headers: Headers,
     rendered: Rendered,
+    date: datetime,
     message_id: str | None = None,
 ) -> EmailMessage:
     """A multipart/alternative message with the headers every ideabox mail carries."""
@@ -93,7 +94,7 @@ def build_message(
     if headers.reply_to:
         msg["Reply-To"] = headers.reply_to
     msg["Subject"] = rendered.subject
-    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Date"] = format_datetime(date)
     msg["Message-ID"] = message_id or new_message_id(domain)
     if headers.in_reply_to:
         msg["In-Reply-To"] = headers.in_reply_to

@@ -36,10 +36,20 @@ class Settings(BaseSettings):
     default_language: str = "nl"
     max_message_size: int = 25 * MB
     max_recipients: int = 10
+    # Per envelope sender: at most this many messages within this many seconds (sliding
+    # window, shared through Redis by every intake process); more get 451 4.7.1.
+    rate_limit_messages: int = 20
+    rate_limit_seconds: int = 60
     reminder_after_days: int = 3
     reminder_every_days: int = 3
     escalate_after: int = 2
     decision_grace_minutes: int = 10
+    # Reminders go out on business days between these hours, in the manager's time zone.
+    working_hours_start: int = 9
+    working_hours_end: int = 17
+    # The weekly HR report: weekday (0 = Monday) and hour, in the organisation's zone.
+    report_weekday: int = 0
+    report_hour: int = 8
     anonymity_threshold: int = 5
     # Seconds between the worker's sweeps for stored-but-unprocessed inbound mail and
     # unsent outbox rows (what Redis lost, or what was stored while it was down).

@@ -106,7 +106,11 @@ async def test_a_manager_change_reroutes_open_ideas(app: App, tmp_path: Path) ->
     jan = await Person.get(email="jan.jansen@example.nl")
     pieter = await Person.get(email="pieter.bakker@example.nl")
     open_idea = await Idea.create(
-        author=jan, manager=pieter, text="Meer planten", received_at=app.clock.now()
+        author=jan,
+        manager=pieter,
+        text="Meer planten",
+        received_at=app.clock.now(),
+        assigned_at=app.clock.now(),
     )
     decided = await Idea.create(
         author=jan,
@@ -114,6 +118,7 @@ async def test_a_manager_change_reroutes_open_ideas(app: App, tmp_path: Path) ->
         text="Koffie",
         status=IdeaStatus.ACCEPTED,
         received_at=app.clock.now(),
+        assigned_at=app.clock.now(),
     )
     moved = tmp_path / "moved.csv"
     moved.write_text(

@@ -11,7 +11,7 @@ from db.models import BounceState, Campaign, Invitation, Person
 from ideabox.app import App
 from ideabox.mail import Headers, language_of, new_message_id
 from ideabox.tokens import TokenKind
-from workflows.ideas import token_address
+from workflows.links import token_address
 from workflows.outbox import add_mail, nudge
 
 

@@ -2,49 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from db.models import Campaign, Decision, Idea, Invitation, OutboxMail, Person
 from ideabox.app import App
 from ideabox.mail import Headers, language_of
-from ideabox.tokens import TokenKind, reply_address
+from ideabox.tokens import TokenKind
 from intake.message import Inbound, Role
+from workflows.links import decide_links, decide_subject, token_address
 from workflows.outbox import add_mail
-
-# The words the mailto links prefill, per manager language.
-DECIDE_LINKS = {
-    "nl": (
-        ("Akkoord", "akkoord"),
-        ("Afwijzen", "afgewezen"),
-        ("Later", "later"),
-        ("Gedaan", "gedaan"),
-    ),
-    "en": (("Accept", "accept"), ("Decline", "decline"), ("Later", "later"), ("Done", "done")),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    label: str
-    url: str
-
-
-def token_address(app: App, kind: TokenKind, object_id: int) -> str:
-    s = app.settings
-    return reply_address(s.key, s.local_part, s.domain, kind, object_id)
-
-
-def decide_links(address: str, subject: str, language: str) -> list[Link]:
-    """mailto links that open a reply with the outcome word already written."""
-    links = []
-    for label, word in DECIDE_LINKS[language]:
-        query = f"subject={quote(subject)}&body={quote(word + ' ')}"
-        links.append(Link(label, f"mailto:{address}?{query}"))
-    return links
+from workflows.reminders import first_reminder_at
 
 
 async def _campaign_of(msg: Inbound, conn: BaseDBAsyncClient) -> Campaign | None:
@@ -73,6 +42,8 @@ async def create_idea(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[
         anonymous=anonymous,
         author_message_id=author_message_id,
         received_at=app.clock.now(),
+        assigned_at=app.clock.now(),
+        next_reminder_at=first_reminder_at(app, app.clock.now(), manager),
         using_db=conn,
     )
     outbox_ids = [m.id for m in await notify_manager(app, conn, idea, author, manager, campaign)]
@@ -106,6 +77,9 @@ async def notify_manager(
     author: Person,
     manager: Person | None,
     campaign: Campaign | None,
+    *,
+    forwarded_by: Person | None = None,
+    note: str = "",
 ) -> list[OutboxMail]:
     """Tell the deciding manager (or, with no manager, every HR address) about the idea."""
     address = token_address(app, TokenKind.IDEA, idea.id)
@@ -116,7 +90,6 @@ async def notify_manager(
         recipients = [(hr, "HR", default) for hr in app.settings.hr_addresses]
     mails = []
     for email, name, language in recipients:
-        subject_word = "Nieuw idee" if language == "nl" else "New idea"
         mails.append(
             await add_mail(
                 app,
@@ -129,7 +102,10 @@ async def notify_manager(
                     "department": author.department,
                     "idea_text": idea.text,
                     "question": campaign.question if campaign else None,
-                    "links": decide_links(address, f"Re: {subject_word} #{idea.id}", language),
+                    "idea_id": idea.id,
+                    "links": decide_links(address, decide_subject(idea.id, language), language),
+                    "forwarded_by": forwarded_by.name if forwarded_by else None,
+                    "forward_note": note,
                 },
                 headers=Headers(to=email, to_name=name, reply_to=address),
                 ref=f"idea:{idea.id}",
@@ -138,7 +114,9 @@ async def notify_manager(
     return mails
 
 
-async def send_help(app: App, conn: BaseDBAsyncClient, msg: Inbound, kind: str) -> int | None:
+async def send_help(
+    app: App, conn: BaseDBAsyncClient, msg: Inbound, kind: str, problem: str = ""
+) -> int | None:
     """A short help mail to a known sender, at most one per person, kind and day."""
     assert msg.sender is not None
     since = app.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -169,7 +147,7 @@ async def send_help(app: App, conn: BaseDBAsyncClient, msg: Inbound, kind: str) 
         conn,
         kind=kind,
         language=language_of(msg.sender.language),
-        context={"name": msg.sender.name, "question": question},
+        context={"name": msg.sender.name, "question": question, "problem": problem},
         headers=Headers(
             to=msg.sender.email,
             to_name=msg.sender.name,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from db.models import BounceState, InboundMessage, InboundStatus, OutboxMail, Person
+from db.models import BounceState, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
 from ideabox.app import App
 from intake.context import StepContext
 from intake.errors import Rejection, outcome_of
@@ -17,6 +17,7 @@ from intake.message import Inbound, Kind, Role
 from intake.pipeline import understand
 from intake.steps.authenticate import from_address
 from workflows import ideas
+from workflows.decisions import DecisionRefused, record_decision
 from workflows.directory import DbDirectory
 from workflows.outbox import nudge
 
@@ -104,8 +105,29 @@ async def _act(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str, st
         idea_id, outbox_ids = await ideas.create_idea(app, conn, msg)
         return Kind.IDEA, f"idea {idea_id}", outbox_ids
     if msg.kind is Kind.DECISION:
-        return Kind.DECISION, "decision understood; recording decisions is not built yet", []
+        return await _decide(app, conn, msg)
     return Kind.UNKNOWN, "nothing to do", []
+
+
+async def _decide(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str, str, list[int]]:
+    assert msg.decision is not None and msg.sender is not None and msg.route is not None
+    assert msg.route.object_id is not None
+    decider = await Person.get(id=msg.sender.id, using_db=conn)
+    draft = msg.decision
+    try:
+        outbox_ids = await record_decision(
+            app,
+            conn,
+            idea_id=msg.route.object_id,
+            outcome=Outcome(draft.outcome),
+            note=draft.note,
+            decided_by=decider,
+            forward_to=draft.forward_to,
+        )
+    except DecisionRefused as refused:
+        mail_id = await ideas.send_help(app, conn, msg, "decision_help", problem=str(refused))
+        return Kind.UNKNOWN, f"decision refused: {refused}", [mail_id] if mail_id else []
+    return Kind.DECISION, f"{draft.outcome} on idea {msg.route.object_id}", outbox_ids
 
 
 async def _set_aside(
@@ -176,7 +198,7 @@ async def _record_absence(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> st
     back = datetime.combine(date.fromisoformat(msg.away_until), time(0), tzinfo=app.settings.zone)
     if back <= app.clock.now() or back > app.clock.now() + timedelta(days=366):
         return "automatic reply"
-    person.away_until = back
+    person.away_until = back.astimezone(UTC)  # one offset for every stored datetime
     await person.save(using_db=conn, update_fields=["away_until"])
     return f"out of office: {person.email} back on {msg.away_until}"
 

@@ -48,15 +48,16 @@ async def add_mail(
 ) -> OutboxMail:
     """Render a mail and store it in the outbox, inside the caller's transaction."""
     s = app.settings
+    now = app.clock.now()
     message = build_message(
         sender_name=s.sender_name,
         sender=s.address,
         domain=s.domain,
         headers=headers,
         rendered=render(kind, language, context),
+        date=now,
         message_id=message_id,
     )
-    now = app.clock.now()
     return await OutboxMail.create(
         kind=kind,
         recipient=headers.to,

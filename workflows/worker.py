@@ -14,9 +14,11 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from ideabox.app import App
+from workflows.decisions import report_due_decisions
 from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, send_mail
 from workflows.queue import PROCESS_INBOUND, SEND_MAIL, inbound_job_id, mail_job_id
+from workflows.reminders import send_due_reminders
 from workflows.transport import Transport
 
 # A message younger than this is probably still on its way through the queue.
@@ -43,6 +45,16 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     return {"inbound": len(inbound), "outbox": len(outgoing)}
 
 
+async def remind(ctx: dict[str, Any]) -> int:
+    """Reminder digests for every manager with a due idea (driven by the database)."""
+    return await send_due_reminders(ctx["app"])
+
+
+async def report_decisions(ctx: dict[str, Any]) -> int:
+    """Tell authors about decisions whose grace period has passed."""
+    return await report_due_decisions(ctx["app"])
+
+
 def make_worker(
     app: App,
     transport: Transport,
@@ -52,7 +64,11 @@ def make_worker(
     with_cron: bool = True,
 ) -> Worker:
     every = max(1, min(app.settings.sweep_every_seconds, 60))
-    cron_jobs = [cron(sweep, second=set(range(0, 60, every)), run_at_startup=True)]
+    cron_jobs = [
+        cron(sweep, second=set(range(0, 60, every)), run_at_startup=True),
+        cron(report_decisions, second={30}, run_at_startup=True),
+        cron(remind, minute=set(range(0, 60, 5)), second={15}, run_at_startup=True),
+    ]
     return Worker(
         # keep_result=0: a finished job leaves no result behind, so the sweep may enqueue
         # the same id again (a retry); the row's state keeps it from acting twice.

@@ -1,0 +1,261 @@
+"""Closing the loop over real SMTP with the worker on a real Redis: reminders across a
+weekend and Dutch public holidays, escalation, a decision by reply, the grace period,
+the report to the employee; an English decline, an anonymous idea and a forward."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from db.models import Decision, Idea, IdeaStatus, OutboxMail, Person, Reminder
+from ideabox.clock import SettableClock
+from tests.conftest import CaughtMail, MailSink, Service
+from tests.replies import as_bytes, outlook_reply
+from workflows.campaigns import start_campaign
+from workflows.decisions import report_due_decisions
+from workflows.org import import_people
+from workflows.reminders import send_due_reminders
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+JAN, PIETER, ANNE = "jan.jansen@example.nl", "pieter.bakker@example.nl", "anne.devries@example.nl"
+TOM, EMMA = "tom.smith@example.nl", "emma.clarke@example.nl"
+
+
+def at(day: str, hour: int = 9, minute: int = 30) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=AMSTERDAM)
+
+
+async def submit_idea(service: Service, who: str, name: str, text: str) -> CaughtMail:
+    """Start a campaign if needed, answer the invitation; returns the manager's notice."""
+    sink = service.sink
+    if not await Person.exists():
+        await import_people(service.app, SAMPLE)
+        await start_campaign(service.app, question="Wat kan er beter?")
+        await sink.wait_for(9)
+    [invitation] = [m for m in sink.to(who) if m.header("Subject") == "Wat kan er beter?"]
+    before = len(sink.mails)
+    reply = outlook_reply(invitation, sender=who, sender_name=name, text=text)
+    await service.send(as_bytes(reply), mail_from=who, rcpt_tos=[invitation.header("Reply-To")])
+    mails = await sink.wait_for(before + 2)
+    await service.settle()
+    [notice] = [m for m in mails[before:] if who not in m.rcpt_tos]
+    return notice
+
+
+async def reply_as(service: Service, mail: CaughtMail, who: str, name: str, text: str) -> None:
+    reply = outlook_reply(mail, sender=who, sender_name=name, text=text)
+    await service.send(as_bytes(reply), mail_from=who, rcpt_tos=[mail.header("Reply-To")])
+    await service.settle()
+
+
+async def sweep_at(service: Service, moment: datetime) -> int:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(moment)
+    sent = await send_due_reminders(service.app) + await report_due_decisions(service.app)
+    await service.settle()
+    return sent
+
+
+async def test_reminders_escalation_decision_and_report(service: Service, sink: MailSink) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-12-21", 10, 0))  # Monday before Christmas
+    notice = await submit_idea(service, JAN, "Jan Jansen", "Een overdekte fietsenstalling.")
+    assert notice.rcpt_tos == [PIETER]
+
+    reminders: list[CaughtMail] = []
+    day = datetime(2026, 12, 21)
+    while day < datetime(2027, 1, 8):
+        day += timedelta(days=1)
+        before = len(sink.mails)
+        # Twice a day, at night and in the morning: only working hours on business days.
+        await sweep_at(service, at(day.date().isoformat(), 3, 0))
+        await sweep_at(service, at(day.date().isoformat(), 9, 30))
+        await sweep_at(service, at(day.date().isoformat(), 14, 0))
+        reminders += [m for m in sink.mails[before:] if PIETER in m.rcpt_tos]
+    # 3 business days: Thu 24 Dec; 6: Wed 30 Dec (Christmas, weekend skipped);
+    # 9: Tue 5 Jan (New Year's Day, weekend skipped), with Anne copied; again Fri 8 Jan.
+    sent_on = [m.message["Date"].datetime.astimezone(AMSTERDAM).date().isoformat() for m in reminders]
+    assert sent_on == ["2026-12-24", "2026-12-30", "2027-01-05", "2027-01-08"]
+    assert [m.header("Subject") for m in reminders] == ["Er wacht een idee op je besluit"] * 4
+    assert reminders[0].rcpt_tos == [PIETER] and reminders[1].rcpt_tos == [PIETER]
+    for escalated in reminders[2:]:
+        assert sorted(escalated.rcpt_tos) == [ANNE, PIETER]
+        assert escalated.header("Cc") == ANNE
+        assert "te laat" in escalated.text()
+    assert "te laat" not in reminders[1].text()
+    rows = await Reminder.filter().order_by("number").values_list("number", "sent_at")
+    assert [n for n, _ in rows] == [1, 2, 3, 4]
+    assert [s.astimezone(AMSTERDAM).date().isoformat() for _, s in rows] == sent_on
+    idea = await Idea.get()
+    assert idea.escalated and idea.reminders_sent == 4
+
+    # Pieter decides by replying to the reminder's idea address.
+    clock.set(at("2027-01-11", 10, 0))
+    before = len(sink.mails)
+    await reply_as(service, notice, PIETER, "Pieter Bakker", "akkoord, we plannen het in januari")
+    await sink.wait_for(before + 1)
+    confirmation = sink.mails[before]
+    assert confirmation.rcpt_tos == [PIETER]
+    assert confirmation.header("Subject") == "Je besluit is vastgelegd: akkoord"
+    assert "we plannen het in januari" in confirmation.text()
+    assert "10:10" in confirmation.text()  # when Jan will be told
+    assert confirmation.header("Auto-Submitted") == "auto-replied"
+
+    # Within the grace period Jan hears nothing.
+    assert await sweep_at(service, at("2027-01-11", 10, 5)) == 0
+    assert len(sink.mails) == before + 1
+    assert await sweep_at(service, at("2027-01-11", 10, 11)) == 1
+    await sink.wait_for(before + 2)
+    report = sink.mails[-1]
+    assert report.rcpt_tos == [JAN]
+    assert report.header("Subject") == "Besluit over je idee: akkoord"
+    assert "we plannen het in januari" in report.text()
+    assert "Toelichting van Pieter Bakker" in report.text()
+    idea = await Idea.get()
+    assert report.header("In-Reply-To") == idea.author_message_id
+    assert idea.status == IdeaStatus.ACCEPTED and idea.decision_business_days == 13
+
+    # No further reminders, nothing reported twice.
+    count = len(sink.mails)
+    for day_number in range(12, 30):
+        await sweep_at(service, at(f"2027-01-{day_number:02d}", 9, 30))
+    assert len(sink.mails) == count
+
+
+async def test_a_correction_within_the_grace_period_wins(service: Service, sink: MailSink) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    notice = await submit_idea(service, TOM, "Tom Smith", "A second monitor for everyone.")
+    assert notice.header("Subject") == "New idea from Tom Smith"
+    await reply_as(service, notice, EMMA, "Emma Clarke", "Accept. Great idea.")
+    clock.advance(timedelta(minutes=4))
+    await reply_as(
+        service, notice, EMMA, "Emma Clarke", "Decline - we have no budget for it this year."
+    )
+    clock.advance(timedelta(minutes=11))
+    before = len(sink.mails)
+    assert await report_due_decisions(service.app) == 1
+    await sink.wait_for(before + 1)
+    [report] = sink.to(TOM)[-1:]
+    assert report.header("Subject") == "Decision on your idea: declined"
+    assert "we have no budget for it this year" in report.text()
+    assert "Great idea" not in report.text()
+    decisions = await Decision.all().order_by("id")
+    assert [(d.outcome, d.superseded) for d in decisions] == [("accepted", True), ("declined", False)]
+    assert (await Idea.get()).status == IdeaStatus.DECLINED
+
+
+async def test_in_progress_then_done_is_reported_twice(service: Service, sink: MailSink) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    notice = await submit_idea(service, JAN, "Jan Jansen", "Meer daglicht in de gang.")
+    await reply_as(service, notice, PIETER, "Pieter Bakker", "later, we onderzoeken de kosten")
+    clock.advance(timedelta(minutes=15))
+    await report_due_decisions(service.app)
+    clock.advance(timedelta(days=20))
+    await reply_as(service, notice, PIETER, "Pieter Bakker", "Gedaan! De lampen hangen er.")
+    clock.advance(timedelta(minutes=15))
+    await report_due_decisions(service.app)
+    await service.settle()
+    reports = [m for m in sink.to(JAN) if "idee" in m.header("Subject").lower()]
+    subjects = [m.header("Subject") for m in reports]
+    assert subjects[-2:] == ["Besluit over je idee: in behandeling", "Nieuws over je idee: gedaan"]
+    assert "De lampen hangen er." in reports[-1].text()
+    assert (await Idea.get()).status == IdeaStatus.DONE
+
+
+async def test_an_anonymous_idea_is_answered_without_revealing_the_author(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    notice = await submit_idea(
+        service, JAN, "Jan Jansen", "#anoniem\nDe werkdruk op de afdeling is te hoog."
+    )
+    assert notice.header("Subject") == "Nieuw idee van een collega"
+    for part in (notice.text(), notice.html(), notice.header("Reply-To")):
+        assert "Jan" not in part and "jan.jansen" not in part
+    await reply_as(service, notice, PIETER, "Pieter Bakker", "In behandeling: ik plan een gesprek.")
+    confirmation = sink.mails[-1]
+    assert "Jan" not in confirmation.text()
+    clock.advance(timedelta(minutes=11))
+    await report_due_decisions(service.app)
+    await service.settle()
+    report = sink.mails[-1]
+    assert report.rcpt_tos == [JAN]
+    assert "ik plan een gesprek" in report.text()
+
+
+async def test_a_forward_hands_the_idea_to_another_manager(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    notice = await submit_idea(service, JAN, "Jan Jansen", "Een betere wifi in de kantine.")
+    before = len(sink.mails)
+    await reply_as(
+        service, notice, PIETER, "Pieter Bakker", "doorsturen naar emma.clarke@example.nl IT gaat hierover"
+    )
+    mails = await sink.wait_for(before + 1)
+    [forwarded] = [m for m in mails[before:] if EMMA in m.rcpt_tos]
+    assert forwarded.header("Subject") == "Forwarded by Pieter Bakker: idea from Jan Jansen"
+    assert "IT gaat hierover" in forwarded.text()
+    idea = await Idea.get().prefetch_related("manager")
+    assert idea.manager is not None and idea.manager.email == EMMA
+    assert idea.status == IdeaStatus.OPEN
+    # Pieter may no longer decide; Emma can.
+    await reply_as(service, forwarded, EMMA, "Emma Clarke", "Accept, new access points in January.")
+    clock.advance(timedelta(minutes=11))
+    await report_due_decisions(service.app)
+    await service.settle()
+    report = sink.mails[-1]
+    assert report.rcpt_tos == [JAN]
+    assert report.header("Subject") == "Besluit over je idee: akkoord"
+    assert "Emma Clarke" in report.text()
+
+
+async def test_two_workers_sweeping_at_once_send_each_reminder_once(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-23", 10, 0))  # Monday
+    await submit_idea(service, JAN, "Jan Jansen", "Idee een.")
+    await submit_idea(service, TOM, "Tom Smith", "Idea two.")
+    clock.set(at("2026-11-26", 11, 0))  # Thursday: both due (Emma works in London)
+    before = len(sink.mails)
+    results = await asyncio.gather(*(send_due_reminders(service.app) for _ in range(4)))
+    assert sum(results) == 2
+    await asyncio.gather(*(send_due_reminders(service.app) for _ in range(4)))
+    await service.settle()
+    reminders = sink.mails[before:]
+    assert sorted(m.rcpt_tos[0] for m in reminders) == [EMMA, PIETER]
+    assert await Reminder.all().count() == 2
+    assert await OutboxMail.filter(kind="reminder").count() == 2
+
+
+async def test_an_out_of_office_manager_is_reminded_after_return(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-23", 10, 0))
+    await submit_idea(service, JAN, "Jan Jansen", "Idee.")
+    back = at("2026-12-02", 0, 0).astimezone(UTC)  # stored in UTC, as the pipeline does
+    await Person.filter(email=PIETER).update(away_until=back)
+    before = len(sink.mails)
+    for day in ("2026-11-26", "2026-11-27", "2026-11-30", "2026-12-01"):
+        await sweep_at(service, at(day))
+    assert len(sink.mails) == before
+    await sweep_at(service, at("2026-12-02"))
+    [reminder] = sink.mails[before:]
+    assert reminder.rcpt_tos == [PIETER]

@@ -1,0 +1,248 @@
+"""Decisions: recorded, confirmed to the manager, and after a grace period told to the author.
+
+A manager who replies again within the grace period corrects the decision: the earlier
+one is superseded and never reported. After the grace period the employee hears the
+outcome and the note, threaded under their own mail; a later decision (``in_progress``
+then ``done``) is reported again. ``forward`` hands the idea to another manager.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from db.models import Campaign, Decision, Idea, IdeaStatus, Outcome, Person
+from ideabox.app import App
+from ideabox.mail import Headers, language_of
+from ideabox.tokens import TokenKind
+from workflows.calendar import BusinessCalendar
+from workflows.ideas import notify_manager
+from workflows.links import token_address
+from workflows.outbox import add_mail, nudge
+from workflows.reminders import first_reminder_at
+
+log = logging.getLogger(__name__)
+
+
+class DecisionRefused(Exception):
+    """The decision cannot be recorded as asked (e.g. forward to an unknown address)."""
+
+
+async def record_decision(
+    app: App,
+    conn: BaseDBAsyncClient,
+    *,
+    idea_id: int,
+    outcome: Outcome,
+    note: str,
+    decided_by: Person | None,
+    forward_to: str | None = None,
+    inbound_id: int | None = None,
+) -> list[int]:
+    """Store a decision in the caller's transaction; returns the outbox ids it wrote."""
+    idea = await Idea.get(id=idea_id, using_db=conn)
+    now = app.clock.now()
+    if outcome is Outcome.FORWARD:
+        return await _forward(app, conn, idea, forward_to, note, decided_by, inbound_id)
+    # A new decision within the grace period replaces the one not yet reported.
+    await (
+        Decision.filter(idea_id=idea.id, reported_at=None, superseded=False)
+        .exclude(outcome=Outcome.FORWARD)
+        .using_db(conn)
+        .update(superseded=True)
+    )
+    decision = await Decision.create(
+        idea_id=idea.id,
+        outcome=outcome,
+        note=note,
+        decided_by=decided_by,
+        decided_at=now,
+        inbound_id=inbound_id,
+        using_db=conn,
+    )
+    idea.status = IdeaStatus(outcome.value)
+    idea.next_reminder_at = None
+    if idea.decided_at is None:
+        idea.decided_at = now
+        idea.decision_business_days = business_days(app, idea.received_at, now)
+    await idea.save(
+        using_db=conn,
+        update_fields=["status", "next_reminder_at", "decided_at", "decision_business_days"],
+    )
+    if decided_by is None:
+        return []
+    mail = await add_mail(
+        app,
+        conn,
+        kind="decision_confirmation",
+        language=language_of(decided_by.language),
+        context={
+            "name": decided_by.name,
+            "outcome": outcome.value,
+            "note": note,
+            "idea_text": idea.text,
+            "report_at": _local_time(app, decision.decided_at + grace(app)),
+            "grace_minutes": app.settings.decision_grace_minutes,
+        },
+        headers=Headers(
+            to=decided_by.email,
+            to_name=decided_by.name,
+            reply_to=token_address(app, TokenKind.IDEA, idea.id),
+            auto_submitted="auto-replied",
+        ),
+        ref=f"idea:{idea.id}",
+    )
+    return [mail.id]
+
+
+async def _forward(
+    app: App,
+    conn: BaseDBAsyncClient,
+    idea: Idea,
+    forward_to: str | None,
+    note: str,
+    decided_by: Person | None,
+    inbound_id: int | None,
+) -> list[int]:
+    target = (
+        await Person.get_or_none(email=forward_to.lower(), active=True, using_db=conn)
+        if forward_to
+        else None
+    )
+    if target is None:
+        raise DecisionRefused(f"{forward_to or 'no address'} is not someone ideabox knows")
+    if target.id == idea.manager_id:
+        raise DecisionRefused(f"{target.email} already decides on this idea")
+    now = app.clock.now()
+    await Decision.create(
+        idea_id=idea.id,
+        outcome=Outcome.FORWARD,
+        note=note,
+        decided_by=decided_by,
+        decided_at=now,
+        inbound_id=inbound_id,
+        using_db=conn,
+    )
+    idea.manager_id = target.id
+    idea.assigned_at = now
+    idea.reminders_sent = 0
+    idea.escalated = False
+    idea.next_reminder_at = first_reminder_at(app, now, target)
+    await idea.save(
+        using_db=conn,
+        update_fields=[
+            "manager_id",
+            "assigned_at",
+            "reminders_sent",
+            "escalated",
+            "next_reminder_at",
+        ],
+    )
+    author = await Person.get(id=idea.author_id, using_db=conn)
+    campaign = (
+        await Campaign.get_or_none(id=idea.campaign_id, using_db=conn) if idea.campaign_id else None
+    )
+    mails = await notify_manager(
+        app, conn, idea, author, target, campaign, forwarded_by=decided_by, note=note
+    )
+    return [m.id for m in mails]
+
+
+def grace(app: App) -> timedelta:
+    return timedelta(minutes=app.settings.decision_grace_minutes)
+
+
+def business_days(app: App, start: Any, end: Any) -> int:
+    zone = app.settings.zone
+    calendar = BusinessCalendar(app.settings.holidays)
+    return calendar.business_days_between(
+        start.astimezone(zone).date(), end.astimezone(zone).date()
+    )
+
+
+def _local_time(app: App, moment: Any) -> str:
+    return str(moment.astimezone(app.settings.zone).strftime("%H:%M"))
+
+
+async def report_due_decisions(app: App, limit: int = 500) -> int:
+    """Tell authors about decisions whose grace period has passed; each exactly once."""
+    before = app.clock.now() - grace(app)
+    due = (
+        await Decision.filter(reported_at=None, superseded=False, decided_at__lte=before)
+        .exclude(outcome=Outcome.FORWARD)
+        .order_by("id")
+        .limit(limit)
+    )
+    reported = 0
+    for decision in due:
+        outbox_ids = await _report(app, decision)
+        if outbox_ids:
+            reported += 1
+            await nudge(app, outbox_ids)
+    return reported
+
+
+async def _report(app: App, decision: Decision) -> list[int]:
+    async with in_transaction() as conn:
+        # The claim: a second worker running the same sweep finds it taken.
+        claimed = (
+            await Decision.filter(id=decision.id, reported_at=None, superseded=False)
+            .using_db(conn)
+            .update(reported_at=app.clock.now())
+        )
+        if not claimed:
+            return []
+        idea = await Idea.get(id=decision.idea_id, using_db=conn)
+        author = await Person.get(id=idea.author_id, using_db=conn)
+        manager = await Person.get_or_none(id=decision.decided_by_id, using_db=conn)
+        earlier = (
+            await Decision.filter(idea_id=idea.id, superseded=False, reported_at__not_isnull=True)
+            .exclude(id=decision.id)
+            .exclude(outcome=Outcome.FORWARD)
+            .using_db(conn)
+            .count()
+        )
+        mail = await add_mail(
+            app,
+            conn,
+            kind="decision_report",
+            language=language_of(author.language),
+            context={
+                "name": author.name,
+                "idea_text": idea.text,
+                "outcome": decision.outcome.value,
+                "note": decision.note,
+                "manager_name": manager.name if manager else None,
+                "update": earlier > 0,
+            },
+            headers=Headers(
+                to=author.email,
+                to_name=author.name,
+                reply_to=token_address(app, TokenKind.AUTHOR, idea.id),
+                in_reply_to=idea.author_message_id,
+            ),
+            ref=f"author:{idea.id}",
+        )
+        return [mail.id]
+
+
+async def decide(
+    app: App, idea_id: int, outcome: Outcome, note: str, forward_to: str | None = None
+) -> list[int]:
+    """HR records a decision on the manager's behalf (``ideabox ideas decide``)."""
+    async with in_transaction() as conn:
+        outbox_ids = await record_decision(
+            app,
+            conn,
+            idea_id=idea_id,
+            outcome=outcome,
+            note=note,
+            decided_by=None,
+            forward_to=forward_to,
+        )
+    await nudge(app, outbox_ids)
+    return outbox_ids
