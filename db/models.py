@@ -239,6 +239,7 @@ class OutboxMail(Model):
     next_attempt_at = fields.DatetimeField()
     # A worker claims a row until this moment; another worker leaves it alone meanwhile.
     claimed_until = fields.DatetimeField(null=True)
+    claimed_by = fields.CharField(max_length=32, null=True)
     sent_at = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(null=True)

@@ -15,8 +15,6 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from enum import StrEnum
 
-from arq.worker import Worker
-
 from db.setup import close_database, open_database
 from ideabox.app import App
 from ideabox.embedded_redis import EmbeddedRedis
@@ -24,7 +22,7 @@ from ideabox.settings import Settings
 from intake.server import bound_port, start_listener
 from workflows.queue import Queue, redis_settings
 from workflows.transport import make_transport
-from workflows.worker import make_worker
+from workflows.worker import make_worker, stop_worker
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +79,7 @@ async def serve(settings: Settings, mode: Mode, stop: asyncio.Event | None = Non
                 stack.push_async_callback(transport.close)
                 worker = make_worker(app, transport, redis_settings(app.queue.url))
                 task = asyncio.create_task(worker.async_run())
-                stack.push_async_callback(_stop_worker, worker, task)
+                stack.push_async_callback(stop_worker, worker, task)
                 where = (
                     settings.relay_url.split("@")[-1] if settings.relay_url else settings.outbox_dir
                 )
@@ -97,10 +95,3 @@ async def _close_server(server: asyncio.Server) -> None:
     server.close()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(server.wait_closed(), timeout=5)
-
-
-async def _stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
-    await worker.close()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task

@@ -47,8 +47,11 @@ def _envelope(raw: bytes, settings: Settings) -> tuple[str, tuple[str, ...]]:
     fields = [str(v) for name in ("Delivered-To", "To", "Cc") for v in msg.get_all(name, [])]
     domain = f"@{settings.domain.lower()}"
     ours = [a for _, a in getaddresses(fields) if a.lower().endswith(domain)]
-    return_path = str(msg.get("Return-Path", "") or "").strip().strip("<>")
-    return return_path, tuple(dict.fromkeys(ours)) or (settings.address,)
+    # "<>" (a null sender, as bounces and Exchange's out-of-office use) stays visible;
+    # a file without Return-Path has no known envelope sender.
+    return_path = str(msg.get("Return-Path", "") or "").strip()
+    mail_from = "<>" if return_path == "<>" else return_path.strip("<>")
+    return mail_from, tuple(dict.fromkeys(ours)) or (settings.address,)
 
 
 async def understand_file(path: Path, settings: Settings) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from ideabox.settings import Settings
 from intake.server import bound_port, start_listener
 from workflows.queue import Queue, redis_settings
 from workflows.transport import make_transport
-from workflows.worker import make_worker
+from workflows.worker import make_worker, stop_worker
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EMAILS = FIXTURES / "emails"
@@ -244,10 +244,7 @@ async def service(app: App, sink: MailSink) -> AsyncIterator[Service]:
     server.close()
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(server.wait_closed(), 5)
-    await worker.close()
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await stop_worker(worker, task)
     await transport.close()
 
 

@@ -79,7 +79,9 @@ async def test_reminders_escalation_decision_and_report(service: Service, sink: 
         reminders += [m for m in sink.mails[before:] if PIETER in m.rcpt_tos]
     # 3 business days: Thu 24 Dec; 6: Wed 30 Dec (Christmas, weekend skipped);
     # 9: Tue 5 Jan (New Year's Day, weekend skipped), with Anne copied; again Fri 8 Jan.
-    sent_on = [m.message["Date"].datetime.astimezone(AMSTERDAM).date().isoformat() for m in reminders]
+    sent_on = [
+        m.message["Date"].datetime.astimezone(AMSTERDAM).date().isoformat() for m in reminders
+    ]
     assert sent_on == ["2026-12-24", "2026-12-30", "2027-01-05", "2027-01-08"]
     assert [m.header("Subject") for m in reminders] == ["Er wacht een idee op je besluit"] * 4
     assert reminders[0].rcpt_tos == [PIETER] and reminders[1].rcpt_tos == [PIETER]
@@ -147,7 +149,10 @@ async def test_a_correction_within_the_grace_period_wins(service: Service, sink:
     assert "we have no budget for it this year" in report.text()
     assert "Great idea" not in report.text()
     decisions = await Decision.all().order_by("id")
-    assert [(d.outcome, d.superseded) for d in decisions] == [("accepted", True), ("declined", False)]
+    assert [(d.outcome, d.superseded) for d in decisions] == [
+        ("accepted", True),
+        ("declined", False),
+    ]
     assert (await Idea.get()).status == IdeaStatus.DECLINED
 
 
@@ -203,7 +208,11 @@ async def test_a_forward_hands_the_idea_to_another_manager(
     notice = await submit_idea(service, JAN, "Jan Jansen", "Een betere wifi in de kantine.")
     before = len(sink.mails)
     await reply_as(
-        service, notice, PIETER, "Pieter Bakker", "doorsturen naar emma.clarke@example.nl IT gaat hierover"
+        service,
+        notice,
+        PIETER,
+        "Pieter Bakker",
+        "doorsturen naar emma.clarke@example.nl IT gaat hierover",
     )
     mails = await sink.wait_for(before + 1)
     [forwarded] = [m for m in mails[before:] if EMMA in m.rcpt_tos]

@@ -36,7 +36,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "forwarded_by": "Anne",
         "forward_note": HOSTILE,
     },
-    "idea_received": {"name": "Jan", "idea_text": HOSTILE, "manager_name": "Pieter", "anonymous": True},
+    "idea_received": {
+        "name": "Jan",
+        "idea_text": HOSTILE,
+        "manager_name": "Pieter",
+        "anonymous": True,
+    },
     "ask_again": {"name": "Jan", "question": HOSTILE},
     "decision_help": {"name": "Pieter", "problem": HOSTILE},
     "decision_confirmation": {
@@ -55,7 +60,11 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "manager_name": "Pieter",
         "update": True,
     },
-    "reminder": {"name": "Pieter", "ideas": [IDEA, {**IDEA, "id": 8, "author_name": None}], "count": 2},
+    "reminder": {
+        "name": "Pieter",
+        "ideas": [IDEA, {**IDEA, "id": 8, "author_name": None}],
+        "count": 2,
+    },
 }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from db.models import BounceState, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
+from db.models import BounceState, Idea, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
 from ideabox.app import App
 from intake.context import StepContext
 from intake.errors import Rejection, outcome_of
@@ -180,14 +180,29 @@ async def _record_bounce(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> str
 
 
 async def _absent_person(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None:
-    if msg.route is not None and msg.route.role is Role.BOUNCE_RETURN and msg.route.object_id:
-        mail = await OutboxMail.get_or_none(id=msg.route.object_id, using_db=conn)
+    """Whose absence an automatic reply reports, when we can trust it.
+
+    Only through a signed address: the VERP envelope sender of a mail we sent that
+    person, or an idea address whose manager wrote it. A forged out-of-office to the
+    plain address must not pause anyone's reminders.
+    """
+    route = msg.route
+    if route is None or not route.object_id or not route.verified:
+        return None
+    if route.role is Role.BOUNCE_RETURN:
+        mail = await OutboxMail.get_or_none(id=route.object_id, using_db=conn)
         if mail is not None:
             return await Person.get_or_none(email=mail.recipient, using_db=conn)
-    if msg.message is None:
-        return None
-    address = from_address(msg)
-    return await Person.get_or_none(email=address, using_db=conn) if address else None
+    if route.role is Role.DECISION_REPLY and msg.message is not None:
+        idea = await Idea.get_or_none(id=route.object_id, using_db=conn)
+        manager = (
+            await Person.get_or_none(id=idea.manager_id, using_db=conn)
+            if idea and idea.manager_id
+            else None
+        )
+        if manager is not None and manager.email == from_address(msg):
+            return manager
+    return None
 
 
 async def _record_absence(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> str:

@@ -8,26 +8,30 @@ with backoff by the sweep.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from email.policy import SMTP
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
 from db.models import OutboxMail
 from ideabox.app import App
 from ideabox.mail import Headers, build_message, render
 from ideabox.tokens import TokenKind, reply_address
-from workflows.queue import SEND_MAIL, mail_job_id
+from workflows.queue import SEND_MAIL, SEND_MAILS, mail_job_id, mails_job_id
 from workflows.transport import Transport
 
 log = logging.getLogger(__name__)
 
 CLAIM_FOR = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
+SINGLE_JOBS_UP_TO = 4
+BATCH_SIZE = 200
 
 
 def backoff(attempts: int) -> timedelta:
@@ -72,31 +76,65 @@ async def add_mail(
 
 
 async def nudge(app: App, outbox_ids: list[int]) -> None:
-    """Ask the worker to send these now (after the transaction committed)."""
-    for outbox_id in outbox_ids:
-        await app.queue.enqueue(SEND_MAIL, outbox_id, job_id=mail_job_id(outbox_id))
+    """Ask the worker to send these now (after the transaction committed).
+
+    A few mails get a job each; a campaign's thousands go in batches, which the worker
+    sends over several relay connections at once.
+    """
+    if len(outbox_ids) <= SINGLE_JOBS_UP_TO:
+        for outbox_id in outbox_ids:
+            await app.queue.enqueue(SEND_MAIL, outbox_id, job_id=mail_job_id(outbox_id))
+        return
+    for start in range(0, len(outbox_ids), BATCH_SIZE):
+        batch = outbox_ids[start : start + BATCH_SIZE]
+        await app.queue.enqueue(SEND_MAILS, batch, job_id=mails_job_id(batch))
 
 
-async def claim(app: App, outbox_id: int) -> OutboxMail | None:
-    """Take the row for this worker, or None when it is sent, failed or claimed elsewhere."""
+async def claim(app: App, outbox_ids: list[int]) -> list[OutboxMail]:
+    """Take the rows for this worker: those not sent, not failed, due and not held."""
     now = app.clock.now()
+    token = uuid.uuid4().hex
     claimable = (
-        Q(id=outbox_id, sent_at=None, failed=False)
+        Q(id__in=outbox_ids, sent_at=None, failed=False)
         & Q(next_attempt_at__lte=now)
         & (Q(claimed_until=None) | Q(claimed_until__lt=now))
     )
-    # One conditional UPDATE: of two workers racing for the row, exactly one gets it.
-    taken = await OutboxMail.filter(claimable).update(claimed_until=now + CLAIM_FOR)
+    # One conditional UPDATE: of two workers racing for a row, exactly one stamps it.
+    taken = await OutboxMail.filter(claimable).update(
+        claimed_until=now + CLAIM_FOR, claimed_by=token
+    )
     if not taken:
-        return None
-    return await OutboxMail.get(id=outbox_id)
+        return []
+    return await OutboxMail.filter(id__in=outbox_ids, claimed_by=token).order_by("id")
 
 
 async def send_mail(app: App, transport: Transport, outbox_id: int) -> bool:
     """Deliver one outbox row; True when it was sent by this call."""
-    mail = await claim(app, outbox_id)
-    if mail is None:
-        return False
+    return await send_mails(app, transport, [outbox_id]) == 1
+
+
+async def send_mails(app: App, transport: Transport, outbox_ids: list[int]) -> int:
+    """Deliver the claimable rows among ``outbox_ids`` concurrently; returns how many."""
+    mails = await claim(app, outbox_ids)
+    if not mails:
+        return 0
+    results = await asyncio.gather(*(_deliver(app, transport, mail) for mail in mails))
+    sent = [mail.id for mail, error in zip(mails, results, strict=True) if error is None]
+    if sent:
+        await OutboxMail.filter(id__in=sent).update(
+            sent_at=app.clock.now(),
+            attempts=F("attempts") + 1,
+            claimed_until=None,
+            claimed_by=None,
+            last_error=None,
+        )
+    for mail, error in zip(mails, results, strict=True):
+        if error is not None:
+            await _record_failure(app, mail, error)
+    return len(sent)
+
+
+async def _deliver(app: App, transport: Transport, mail: OutboxMail) -> Exception | None:
     s = app.settings
     # VERP: a bounce of this mail comes back to an address naming this row.
     envelope_sender = reply_address(s.key, s.local_part, s.domain, TokenKind.BOUNCE, mail.id)
@@ -108,21 +146,21 @@ async def send_mail(app: App, transport: Transport, outbox_id: int) -> bool:
             raw=mail.raw_bytes,
         )
     except Exception as exc:  # any delivery failure is data: kept on the row, retried
-        attempts = mail.attempts + 1
-        gave_up = attempts >= MAX_ATTEMPTS
-        log.warning("sending mail %s failed (attempt %s): %s", mail.id, attempts, exc)
-        await OutboxMail.filter(id=mail.id).update(
-            attempts=attempts,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=app.clock.now() + backoff(attempts),
-            claimed_until=None,
-            failed=gave_up,
-        )
-        return False
+        return exc
+    return None
+
+
+async def _record_failure(app: App, mail: OutboxMail, exc: Exception) -> None:
+    attempts = mail.attempts + 1
+    log.warning("sending mail %s failed (attempt %s): %s", mail.id, attempts, exc)
     await OutboxMail.filter(id=mail.id).update(
-        sent_at=app.clock.now(), attempts=mail.attempts + 1, claimed_until=None, last_error=None
+        attempts=attempts,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        next_attempt_at=app.clock.now() + backoff(attempts),
+        claimed_until=None,
+        claimed_by=None,
+        failed=attempts >= MAX_ATTEMPTS,
     )
-    return True
 
 
 async def due_mail_ids(app: App, limit: int = 1000) -> list[int]:

@@ -17,6 +17,7 @@ log = logging.getLogger(__name__)
 
 PROCESS_INBOUND = "process_inbound"
 SEND_MAIL = "send_mail"
+SEND_MAILS = "send_mails"
 
 
 def inbound_job_id(inbound_id: int) -> str:
@@ -25,6 +26,10 @@ def inbound_job_id(inbound_id: int) -> str:
 
 def mail_job_id(outbox_id: int) -> str:
     return f"mail:{outbox_id}"
+
+
+def mails_job_id(outbox_ids: list[int]) -> str:
+    return f"mails:{outbox_ids[0]}-{outbox_ids[-1]}:{len(outbox_ids)}"
 
 
 def redis_settings(url: str) -> RedisSettings:

@@ -92,20 +92,18 @@ def parse_relay_url(url: str) -> RelayConfig:
 
 
 class RelayTransport:
-    """Sends through one SMTP connection that is kept open and re-opened when it drops."""
+    """Sends over a small pool of SMTP connections, kept open and re-opened when dropped.
 
-    def __init__(self, config: RelayConfig) -> None:
+    Several connections let a campaign's invitations go out side by side; each one
+    carries one message at a time.
+    """
+
+    def __init__(self, config: RelayConfig, connections: int = 4) -> None:
         self.config = config
-        self._client: aiosmtplib.SMTP | None = None
-        # Jobs run concurrently; they share one connection and must not open two.
-        self._connect_lock = asyncio.Lock()
-
-    async def _connected(self) -> aiosmtplib.SMTP:
-        async with self._connect_lock:
-            if self._client is not None and self._client.is_connected:
-                return self._client
-            self._client = await self._connect()
-            return self._client
+        self._idle: asyncio.Queue[aiosmtplib.SMTP | None] = asyncio.Queue()
+        self._clients: list[aiosmtplib.SMTP] = []
+        for _ in range(connections):
+            self._idle.put_nowait(None)  # a slot; connected when first used
 
     async def _connect(self) -> aiosmtplib.SMTP:
         c = self.config
@@ -121,25 +119,34 @@ class RelayTransport:
             timeout=30,
         )
         await client.connect()
+        self._clients.append(client)
         return client
 
     async def deliver(self, *, key: str, sender: str, recipients: list[str], raw: bytes) -> None:
-        client = await self._connected()
+        client = await self._idle.get()
         try:
-            await client.sendmail(sender, recipients, raw)
-        except aiosmtplib.SMTPServerDisconnected:
-            # The relay closed an idle connection: one fresh attempt, then let it raise.
-            self._client = None
-            client = await self._connected()
-            await client.sendmail(sender, recipients, raw)
+            if client is None or not client.is_connected:
+                client = await self._connect()
+            try:
+                await client.sendmail(sender, recipients, raw)
+            except aiosmtplib.SMTPServerDisconnected:
+                # The relay closed an idle connection: one fresh attempt, then let it raise.
+                client = await self._connect()
+                await client.sendmail(sender, recipients, raw)
+        except BaseException:
+            self._idle.put_nowait(client if client is not None and client.is_connected else None)
+            raise
+        self._idle.put_nowait(client)
 
     async def close(self) -> None:
-        if self._client is not None and self._client.is_connected:
+        clients, self._clients = self._clients, []
+        for client in clients:
+            if not client.is_connected:
+                continue
             try:
-                await self._client.quit()
+                await client.quit()
             except aiosmtplib.SMTPException:
-                self._client.close()
-        self._client = None
+                client.close()
 
 
 def make_transport(relay_url: str, outbox_dir: Path) -> Transport:

@@ -6,6 +6,8 @@ makes a lost Redis harmless: it enqueues whatever the database holds as not yet 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -16,8 +18,8 @@ from arq.worker import Worker, func
 from ideabox.app import App
 from workflows.decisions import report_due_decisions
 from workflows.inbound import process_inbound, stored_unprocessed
-from workflows.outbox import due_mail_ids, send_mail
-from workflows.queue import PROCESS_INBOUND, SEND_MAIL, inbound_job_id, mail_job_id
+from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
+from workflows.queue import PROCESS_INBOUND, SEND_MAIL, SEND_MAILS, inbound_job_id
 from workflows.reminders import send_due_reminders
 from workflows.transport import Transport
 
@@ -33,6 +35,10 @@ async def send_mail_job(ctx: dict[str, Any], outbox_id: int) -> bool:
     return await send_mail(ctx["app"], ctx["transport"], outbox_id)
 
 
+async def send_mails_job(ctx: dict[str, Any], outbox_ids: list[int]) -> int:
+    return await send_mails(ctx["app"], ctx["transport"], outbox_ids)
+
+
 async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     """Enqueue what the database says is pending: unprocessed mail in, unsent mail out."""
     app: App = ctx["app"]
@@ -40,8 +46,7 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
     for inbound_id in inbound:
         await app.queue.enqueue(PROCESS_INBOUND, inbound_id, job_id=inbound_job_id(inbound_id))
     outgoing = await due_mail_ids(app)
-    for outbox_id in outgoing:
-        await app.queue.enqueue(SEND_MAIL, outbox_id, job_id=mail_job_id(outbox_id))
+    await nudge(app, outgoing)
     return {"inbound": len(inbound), "outbox": len(outgoing)}
 
 
@@ -75,6 +80,7 @@ def make_worker(
         functions=[
             func(process_inbound_job, name=PROCESS_INBOUND, keep_result=0),
             func(send_mail_job, name=SEND_MAIL, keep_result=0),
+            func(send_mails_job, name=SEND_MAILS, keep_result=0),
         ],
         cron_jobs=cron_jobs if with_cron else [],
         redis_settings=redis_settings,
@@ -86,3 +92,17 @@ def make_worker(
         # The health-check key (docker-compose reads it) is refreshed every minute.
         health_check_interval=60,
     )
+
+
+async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
+    """Stop a worker started with ``async_run`` in ``task``.
+
+    arq's close() cancels jobs still running and gathers them without
+    return_exceptions, so their CancelledError surfaces here; the job's row stays
+    pending and the next sweep picks it up.
+    """
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker.close()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

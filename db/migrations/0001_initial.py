@@ -54,6 +54,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('next_attempt_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('claimed_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('claimed_by', fields.CharField(null=True, max_length=32)),
                 ('sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('attempts', fields.IntField(default=0)),
                 ('last_error', fields.TextField(null=True, unique=False)),
