@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from email.message import EmailMessage
 
@@ -11,6 +12,81 @@ from intake.context import StepContext
 from intake.message import Inbound
 
 _BLANKS = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+# html2text indents every list item by two spaces; a top-level list needs none.
+_LIST_INDENT = re.compile(r"^  (?=[ ]{0,20}(?:[-*+]|\d{1,3}\.) )", re.MULTILINE)
+
+# Labels that name a single-byte Western charset (or none at all): what such mail really is
+# is UTF-8 when the bytes decode as UTF-8, else Windows-1252 (a superset of Latin-1 for
+# every printable character, which is why browsers read "iso-8859-1" as windows-1252).
+_WESTERN = frozenset(
+    {"", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252"}
+)
+# Labels seen in real mail that Python's codecs do not know, or know as something narrower.
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "ks_c_5601-1987": "cp949",
+    "x-sjis": "shift_jis",
+    "iso-8859-8-i": "iso-8859-8",
+    "windows-874": "cp874",
+    "tis-620": "cp874",
+    "ansi_x3.4-1968": "ascii",
+    "x-user-defined": "cp1252",
+    "unicode-1-1-utf-7": "utf-7",
+}
+
+
+def decode_bytes(data: bytes, label: str | None) -> str:
+    """Text from bytes in the charset ``label`` names, surviving wrong and missing labels."""
+    charset = (label or "").strip().strip('"').lower()
+    charset = _ALIASES.get(charset, charset)
+    if charset in _WESTERN or charset in ("utf-8", "utf8"):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace")
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return decode_bytes(data, None)
+    try:
+        return data.decode(charset)
+    except UnicodeDecodeError:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode(charset, errors="replace")
+
+
+def unflow(text: str, delsp: bool = False) -> str:
+    """Join the soft line breaks of ``format=flowed`` text (RFC 3676)."""
+    out: list[str] = []
+    paragraph: str | None = None
+    paragraph_depth = 0
+
+    def emit(depth: int, content: str) -> None:
+        out.append((">" * depth + " " + content).rstrip() if depth else content)
+
+    for line in text.split("\n"):
+        stripped = line.lstrip(">")
+        depth = len(line) - len(stripped)
+        content = stripped[1:] if stripped.startswith(" ") else stripped  # space-stuffing
+        flowed = content.endswith(" ") and content != "-- "
+        if paragraph is not None and depth != paragraph_depth:
+            emit(paragraph_depth, paragraph)
+            paragraph = None
+        if flowed and delsp:
+            content = content[:-1]
+        paragraph = content if paragraph is None else paragraph + content
+        paragraph_depth = depth
+        if not flowed:
+            emit(depth, paragraph)
+            paragraph = None
+    if paragraph is not None:
+        emit(paragraph_depth, paragraph)
+    return "\n".join(out)
 
 
 def html_to_text(html: str) -> str:
@@ -28,31 +104,43 @@ def html_to_text(html: str) -> str:
     text = converter.handle(html)
     # html2text escapes markdown characters; a person reading the idea wants none of that.
     text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", text)
+    # Empty <div><br></div> lines come out as spaces: make them blank, then collapse.
+    text = _TRAILING_SPACE.sub("", text.replace("\u00a0", " "))
+    text = _LIST_INDENT.sub("", text)
     # Quoted blocks (<blockquote>) come out as "> " lines, which the trimmer understands.
     return _BLANKS.sub("\n\n", text).strip() + "\n"
 
 
-def _decode(part: EmailMessage) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, AssertionError):
-        # An unknown or wrong charset label: Windows-1252 reads any byte and is what
-        # mislabelled Western European mail usually is.
-        payload = part.get_payload(decode=True)
-        content = payload.decode("cp1252", errors="replace") if isinstance(payload, bytes) else ""
-    return content if isinstance(content, str) else ""
+def part_text(part: EmailMessage) -> str:
+    """The decoded text of one text/* part, with line endings normalised and flow undone."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    text = decode_bytes(payload, part.get_content_charset())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if part.get_content_subtype() == "plain" and (
+        str(part.get_param("format", "", header="content-type")).lower() == "flowed"
+    ):
+        delsp = str(part.get_param("delsp", "", header="content-type")).lower() == "yes"
+        text = unflow(text, delsp)
+    return text
 
 
 def body_text(message: EmailMessage) -> str:
     """The text of the message body; attachments (winmail.dat included) are never read."""
-    part = message.get_body(preferencelist=("plain", "html"))
-    if not isinstance(part, EmailMessage):
-        return ""
-    text = _decode(part)
-    if part.get_content_subtype() == "html":
-        text = html_to_text(text)
-    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = ""
+    for preference in ("plain", "html"):
+        part = message.get_body(preferencelist=(preference,))
+        if not isinstance(part, EmailMessage):
+            continue
+        text = part_text(part)
+        if preference == "html":
+            text = html_to_text(text)
+        if text.strip():
+            break  # an empty text/plain part next to a filled HTML part: read the HTML
+    return text.replace("\u00a0", " ")
 
 
 async def extract(msg: Inbound, ctx: StepContext) -> Inbound:
+    """Set the message's text: its body as a person would read it."""
     return msg.but(text=body_text(msg.msg))

@@ -8,7 +8,12 @@ from intake.context import StepContext
 from intake.errors import EmptyReply, NotRoutable, UnclearDecision
 from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind, Role
 
-_ANONYMOUS = re.compile(r"(?<![\w#])#(?:anoniem|anonymous|anonym|anon)\b", re.IGNORECASE)
+_TAG = r"(?<![\w#])#(?:anoniem|anonymous|anonym|anon)\b"
+_ANONYMOUS = re.compile(_TAG, re.IGNORECASE)
+# The tag and the space on one side of it, so that "ik wil #anoniem blijven" reads well.
+_ANONYMOUS_WITH_SPACE = re.compile(
+    rf"^[ \t]*{_TAG}[ \t]*|[ \t]*{_TAG}", re.IGNORECASE | re.MULTILINE
+)
 
 # The first words of a decision reply. Longer phrases come first so that "in behandeling"
 # wins over a shorter word. Matched at the very start of the reply only.
@@ -31,6 +36,11 @@ DECISION_WORDS: dict[str, tuple[str, ...]] = {
         "yes",
         "ok",
         "okay",
+        "oké",
+        "oke",
+        "no problem",
+        "geen probleem",
+        "geen bezwaar",
     ),
     "declined": (
         "afgewezen",
@@ -38,7 +48,9 @@ DECISION_WORDS: dict[str, tuple[str, ...]] = {
         "niet akkoord",
         "nee",
         "helaas niet",
-        "niet",
+        "helaas",
+        "niet doen",
+        "doen we niet",
         "declined",
         "decline",
         "rejected",
@@ -72,9 +84,17 @@ DECISION_WORDS: dict[str, tuple[str, ...]] = {
         "implemented",
     ),
 }
+# "doorsturen naar emma@x.nl", "Forward to: Emma Clarke <emma@x.nl>", "stuur door aan ..."
 _FORWARD = re.compile(
-    r"^(?:doorsturen|doorgestuurd|forward(?:ed)?|stuur door)(?:\s+(?:naar|aan|to))?\s*:?\s*"
-    r"<?(?:mailto:)?([A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})>?",
+    r"^(?:doorsturen|doorgestuurd|stuur (?:ik )?(?:dit )?door|forward(?:ed)?|fwd)"
+    r"(?:\s{1,3}(?:naar|aan|to))?\s{0,3}:?\s{0,3}"
+    r"(?:[^\n<>@:,;]{0,60}?)<?(?:mailto:)?([A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})>?",
+    re.IGNORECASE,
+)
+# A greeting line a manager may write before the decision word: "Hoi,", "Hi Jan!".
+_GREETING = re.compile(
+    r"^(?:hoi|hallo|hi|hey|hello|beste|dear|goedemorgen|goedemiddag|good morning"
+    r"|good afternoon|morning)\b[^\n]{0,40}[,!]?[ \t]*\n",
     re.IGNORECASE,
 )
 _PHRASES = sorted(
@@ -87,6 +107,14 @@ _LEADING_PUNCTUATION = re.compile(r"^[\s,.:;!\-\u2013\u2014]+")
 def read_decision(body: str) -> DecisionDraft | None:
     """The outcome named by the first words of ``body`` and the rest as note, or None."""
     text = body.strip()
+    decision = _outcome_first(text)
+    greeting = _GREETING.match(text)
+    if decision is None and greeting:
+        decision = _outcome_first(text[greeting.end() :].strip())
+    return decision
+
+
+def _outcome_first(text: str) -> DecisionDraft | None:
     found = _FORWARD.match(text)
     if found:
         note = _LEADING_PUNCTUATION.sub("", text[found.end() :]).strip()
@@ -99,14 +127,16 @@ def read_decision(body: str) -> DecisionDraft | None:
     return None
 
 
-def read_idea(body: str) -> IdeaDraft:
-    anonymous = _ANONYMOUS.search(body) is not None
-    text = _ANONYMOUS.sub("", body) if anonymous else body
+def read_idea(body: str, signoff: str = "") -> IdeaDraft:
+    """The idea in ``body``; #anoniem / #anonymous (also in the sign-off) is taken out."""
+    anonymous = _ANONYMOUS.search(body) is not None or _ANONYMOUS.search(signoff) is not None
+    text = _ANONYMOUS_WITH_SPACE.sub("", body) if anonymous else body
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return IdeaDraft("\n".join(lines).strip(), anonymous)
 
 
 async def interpret(msg: Inbound, ctx: StepContext) -> Inbound:
+    """Turn the trimmed reply into an idea or a decision, or say why it is neither."""
     assert msg.route is not None and msg.parts is not None
     role = msg.route.role
     body = msg.parts.body
@@ -117,7 +147,7 @@ async def interpret(msg: Inbound, ctx: StepContext) -> Inbound:
         if decision is None:
             raise UnclearDecision(body[:200])
         return msg.but(kind=Kind.DECISION, decision=decision)
-    idea = read_idea(body)
+    idea = read_idea(body, msg.parts.signoff)
     if not idea.text:
         raise EmptyReply()
     return msg.but(kind=Kind.IDEA, idea=idea)
