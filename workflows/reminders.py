@@ -85,9 +85,11 @@ def _next_working_moment(app: App, moment: datetime, zone: ZoneInfo) -> datetime
 async def send_due_reminders(app: App) -> int:
     """One sweep: a digest for every manager with a due idea; returns how many were sent."""
     now = app.clock.now()
-    due: list[tuple[int, int | None]] = await Idea.filter(
-        status=IdeaStatus.OPEN, next_reminder_at__lte=now
-    ).values_list("id", "manager_id")
+    # Only next_reminder_at in the filter (it is None once decided): the query then uses
+    # its index, and the cost follows the ideas due, not the ideas open.
+    due: list[tuple[int, int | None]] = await Idea.filter(next_reminder_at__lte=now).values_list(
+        "id", "manager_id"
+    )
     by_manager: dict[int | None, list[int]] = defaultdict(list)
     for idea_id, manager_id in due:
         by_manager[manager_id].append(idea_id)
@@ -105,7 +107,8 @@ async def send_due_reminders(app: App) -> int:
 
 
 async def _postpone(ids: list[int], until: datetime) -> None:
-    await Idea.filter(id__in=ids, status=IdeaStatus.OPEN).update(next_reminder_at=until)
+    # Only ideas still due move (a decided one has no next_reminder_at); by key, no status.
+    await Idea.filter(id__in=ids, next_reminder_at__not_isnull=True).update(next_reminder_at=until)
 
 
 async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list[int]:
@@ -126,7 +129,10 @@ async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list
             # The unique (manager, day) row: at most one reminder mail a day, even with
             # two workers sweeping at once; the loser rolls back everything it wrote.
             await ReminderDigest.create(manager=manager, day=today, created_at=now, using_db=conn)
-            due = await Idea.filter(id__in=due_ids, status=IdeaStatus.OPEN).using_db(conn)
+            # Status checked here, not in SQL: with it, SQLite may walk the status index
+            # (every open idea) instead of fetching these few rows by key.
+            fetched = await Idea.filter(id__in=due_ids).using_db(conn)
+            due = [idea for idea in fetched if idea.status == IdeaStatus.OPEN]
             escalate = False
             for idea in due:
                 number = idea.reminders_sent + 1
