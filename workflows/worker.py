@@ -94,15 +94,21 @@ def make_worker(
     )
 
 
-async def stop_worker(worker: Worker, task: asyncio.Task[None]) -> None:
-    """Stop a worker started with ``async_run`` in ``task``.
+async def stop_worker(worker: Worker, task: asyncio.Task[None], wait: float = 10.0) -> None:
+    """Stop a worker started with ``async_run`` in ``task``: no new jobs, running ones finish.
 
-    arq's close() cancels jobs still running and gathers them without
-    return_exceptions, so their CancelledError surfaces here; the job's row stays
-    pending and the next sweep picks it up.
+    A job still running after ``wait`` seconds is cancelled; its row stays pending in the
+    database and the next sweep picks it up.
     """
-    with contextlib.suppress(asyncio.CancelledError):
-        await worker.close()
-    task.cancel()
+    task.cancel()  # the polling loop: no new jobs from here on
     with contextlib.suppress(asyncio.CancelledError):
         await task
+    running = [t for t in worker.tasks.values() if not t.done()]
+    if running:
+        _, late = await asyncio.wait(running, timeout=wait)
+        for job in late:
+            job.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+    # arq's close() gathers the job tasks without return_exceptions; they are all done.
+    worker.tasks.clear()
+    await worker.close()
