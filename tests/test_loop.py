@@ -22,6 +22,7 @@ SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 JAN, PIETER, ANNE = "jan.jansen@example.nl", "pieter.bakker@example.nl", "anne.devries@example.nl"
 TOM, EMMA = "tom.smith@example.nl", "emma.clarke@example.nl"
+SANNE = "sanne.visser@example.nl"
 
 
 def at(day: str, hour: int = 9, minute: int = 30) -> datetime:
@@ -268,3 +269,39 @@ async def test_an_out_of_office_manager_is_reminded_after_return(
     await sweep_at(service, at("2026-12-02"))
     [reminder] = sink.mails[before:]
     assert reminder.rcpt_tos == [PIETER]
+
+
+async def test_a_service_back_after_days_sends_one_digest_and_nothing_twice(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-23", 10, 0))
+    await submit_idea(service, JAN, "Jan Jansen", "Idee een.")
+    await submit_idea(service, SANNE, "Sanne Visser", "Idee twee.")
+    before = len(sink.mails)
+    # Down for two weeks; back on a Monday morning: everything due is one digest.
+    for _ in range(3):
+        await sweep_at(service, at("2026-12-07", 9, 30))
+    [digest] = sink.mails[before:]
+    assert digest.rcpt_tos == [PIETER]
+    assert digest.header("Subject") == "Er wachten 2 ideeën op je besluit"
+    assert "Idee een." in digest.text() and "Idee twee." in digest.text()
+    assert await Reminder.all().count() == 2  # reminder 1 of each, not a backlog
+    # The next one follows the interval from this digest, not from the missed days.
+    assert await sweep_at(service, at("2026-12-08", 9, 30)) == 0
+    assert await sweep_at(service, at("2026-12-10", 9, 30)) == 1
+
+
+async def test_concurrent_decision_sweeps_report_once(service: Service, sink: MailSink) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    notice = await submit_idea(service, JAN, "Jan Jansen", "Idee.")
+    await reply_as(service, notice, PIETER, "Pieter Bakker", "akkoord")
+    clock.advance(timedelta(minutes=11))
+    results = await asyncio.gather(*(report_due_decisions(service.app) for _ in range(4)))
+    assert sum(results) == 1
+    await service.settle()
+    assert len([m for m in sink.to(JAN) if "Besluit" in m.header("Subject")]) == 1
+    assert await OutboxMail.filter(kind="decision_report").count() == 1

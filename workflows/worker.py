@@ -100,15 +100,18 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None], wait: float = 10
     A job still running after ``wait`` seconds is cancelled; its row stays pending in the
     database and the next sweep picks it up.
     """
-    task.cancel()  # the polling loop: no new jobs from here on
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    # No new jobs: the polling loop then only sends heartbeats (no Redis pipelines that a
+    # cancellation could cut in half).
+    worker.allow_pick_jobs = False
     running = [t for t in worker.tasks.values() if not t.done()]
     if running:
         _, late = await asyncio.wait(running, timeout=wait)
         for job in late:
             job.cancel()
         await asyncio.gather(*late, return_exceptions=True)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
     # arq's close() gathers the job tasks without return_exceptions; they are all done.
     worker.tasks.clear()
     await worker.close()
