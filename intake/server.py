@@ -1,8 +1,16 @@
-"""The SMTP listener: check what can be known now, store durably, answer 250, queue.
+"""The SMTP listener: refuse what can be known now, store durably, queue, answer 250.
+
+Refused during the conversation, with the code and text from ``intake.errors.OUTCOMES``:
+a sender over its rate limit (451, try later: asked at MAIL, answered after DATA, before
+anything is stored); at RCPT an address that is not
+ours or a changed token (550), one recipient too many (452), a known sender using
+someone else's reply address (550 5.7.1); a message over the size limit (552, checked
+by aiosmtpd at MAIL SIZE= and during DATA). Nothing is ever mailed back from here.
 
 Everything heavy (parsing, trimming, deciding what a message is) happens in the worker.
-Here only the envelope is checked and the raw bytes are committed to the database before
-the 250 goes out, so an accepted message survives any crash after it.
+Here the raw bytes are committed to the database before the 250 goes out, so an accepted
+message survives any crash after it; messages arriving together share one commit and
+one Redis call to queue them (``intake.batcher``).
 """
 
 from __future__ import annotations
@@ -10,16 +18,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
-from typing import Any
+import weakref
+from typing import Any, AnyStr
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from ideabox.app import App
-from intake.errors import SmtpRejection, TooManyRecipients, smtp_reply
+from intake.batcher import Batcher
+from intake.enqueue import InboundJobs
+from intake.errors import (
+    MessageTooLarge,
+    RateLimited,
+    SmtpRejection,
+    TooManyRecipients,
+    smtp_reply,
+)
+from intake.ratelimit import RateLimiter
+from intake.sender import check_sender, is_null_sender
 from intake.steps.route import route_address
-from intake.store import store_message
+from intake.store import NewMessage, store_messages
 from workflows.inbound import step_context
-from workflows.queue import PROCESS_INBOUND, inbound_job_id
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +46,44 @@ TRY_LATER = "451 4.3.0 Temporary failure storing the message; please try again l
 
 
 class IntakeHandler:
-    """aiosmtpd handler: RCPT checks each recipient, DATA stores the message."""
+    """aiosmtpd handler: MAIL asks the rate limit, RCPT checks it and each recipient, DATA
+    stores."""
 
     def __init__(self, app: App) -> None:
         self.app = app
         self.context = step_context(app)
+        s = app.settings
+        self.limiter = RateLimiter(app.queue.pool, s.rate_limit_messages, s.rate_limit_seconds)
+        # Messages arriving together share one commit, and then one Redis call to queue
+        # them; the two stages run side by side (intake/batcher.py).
+        self.stored: Batcher[NewMessage, int | None] = Batcher(store_messages)
+        self.queued: Batcher[int, None] = Batcher(InboundJobs(app.queue).enqueue)
+        self.nudging: set[asyncio.Task[None]] = set()  # referenced until done
+        # The rate-limit answer per transaction (aiosmtpd makes a new Envelope for each).
+        self.rate_checks: weakref.WeakKeyDictionary[Envelope, asyncio.Task[int | None]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        # The rate limit is asked of Redis now and its answer awaited at the end of DATA:
+        # the round trip overlaps the rest of the conversation instead of adding to it.
+        # The null sender has no address to count: count its connection's IP instead.
+        peer: Any = session.peer
+        host = peer[0] if isinstance(peer, tuple) else peer
+        sender = f"<>@{host}" if is_null_sender(address) else address.lower()
+        self.rate_checks[envelope] = asyncio.create_task(
+            self.limiter.seconds_to_wait(sender, self.app.clock.now().timestamp())
+        )
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(
         self,
@@ -45,34 +96,57 @@ class IntakeHandler:
         try:
             if len(envelope.rcpt_tos) >= self.app.settings.max_recipients:
                 raise TooManyRecipients()
-            route_address(address, self.context)  # raises for strangers and bad tokens
+            route = route_address(address, self.context)  # raises for strangers, bad tokens
+            await check_sender(envelope.mail_from or "", route, self.context.directory)
         except SmtpRejection as rejection:
-            log.info("refused RCPT %s from %s: %s", address, envelope.mail_from, rejection.reason)
+            log.info("refused RCPT %s from %s: %s", address, envelope.mail_from, rejection)
             return smtp_reply(rejection)
+        except Exception:  # the database is down: let the worker check the sender later
+            log.exception("could not check the sender %s for %s", envelope.mail_from, address)
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        check = self.rate_checks.pop(envelope, None)
+        wait = await check if check is not None else None
+        if wait is not None:
+            log.info("refused DATA from %s: rate limited for %d s", envelope.mail_from, wait)
+            return smtp_reply(RateLimited(f"retry in {wait} seconds"))
         raw = envelope.original_content or b""
+        message = NewMessage(
+            mail_from=envelope.mail_from or "",
+            rcpt_tos=list(envelope.rcpt_tos),
+            raw=raw if isinstance(raw, bytes) else raw.encode(),
+            received_at=self.app.clock.now(),
+        )
         try:
-            inbound_id = await store_message(
-                mail_from=envelope.mail_from or "",
-                rcpt_tos=list(envelope.rcpt_tos),
-                raw=raw if isinstance(raw, bytes) else raw.encode(),
-                received_at=self.app.clock.now(),
-            )
+            inbound_id = await self.stored.submit(message)
         except Exception:  # the database is down: the sender's server will retry
             log.exception("could not store a message from %s", envelope.mail_from)
             return TRY_LATER
-        if inbound_id is not None:
-            await self.app.queue.enqueue(
-                PROCESS_INBOUND, inbound_id, job_id=inbound_job_id(inbound_id)
-            )
+        if inbound_id is not None:  # None: stored before, a redelivery
+            # The job is only a nudge (the worker's sweep finds the row regardless), so the
+            # 250 does not wait for Redis: one round trip less on every message's path.
+            task = asyncio.create_task(self.queued.submit(inbound_id))
+            self.nudging.add(task)
+            task.add_done_callback(self.nudging.discard)
         return ACCEPTED
 
 
+class IntakeSMTP(SMTP):
+    """aiosmtpd refuses oversized mail itself (SIZE= at MAIL, or too much DATA) with its
+    own bare 552 texts; the sender's user is shown ours, with the limit, instead."""
+
+    async def push(self, status: AnyStr) -> None:
+        if isinstance(status, str) and status.startswith("552 "):
+            limit = f"the limit is {self.data_size_limit} bytes"
+            await super().push(smtp_reply(MessageTooLarge(limit)))
+            return
+        await super().push(status)
+
+
 def smtp_factory(app: App, handler: IntakeHandler, hostname: str) -> SMTP:
-    return SMTP(
+    return IntakeSMTP(
         handler,
         hostname=hostname,  # without it aiosmtpd looks the name up per connection
         ident="ideabox",

@@ -1,14 +1,13 @@
-"""Store an accepted message durably (raw bytes and envelope) before answering 250."""
+"""Store accepted messages durably (raw bytes and envelope) before answering 250."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.exceptions import IntegrityError
-
-from db.models import InboundMessage
+from db.models import InboundMessage, InboundStatus
 
 # Only the header block is searched, and only the first match counts; the value may be
 # folded onto the next line. Parsing the whole message here would cost more than the
@@ -27,19 +26,49 @@ def dedupe_key(raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-async def store_message(
-    *, mail_from: str, rcpt_tos: list[str], raw: bytes, received_at: datetime
-) -> int | None:
-    """The new row's id, or None when this message was stored before (a redelivery)."""
-    key = dedupe_key(raw)
-    try:
-        row = await InboundMessage.create(
-            dedupe_key=key,
-            mail_from=mail_from,
-            rcpt_tos=rcpt_tos,
-            raw_bytes=raw,
-            received_at=received_at,
-        )
-    except IntegrityError:
-        return None
-    return int(row.id)
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+    received_at: datetime
+
+
+_COLUMNS = ("dedupe_key", "mail_from", "rcpt_tos", "raw_bytes", "received_at", "status")
+
+
+async def store_messages(messages: list[NewMessage]) -> list[int | None]:
+    """Store many messages with one statement (one commit): each one's new id, or None.
+
+    A commit (a flush to disk) costs far more than an insert, so messages arriving
+    together share one: a single ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (SQLite
+    and PostgreSQL), atomic on its own. The unique Message-ID key decides what is new,
+    also between copies in the same batch or stored by another intake process at the
+    same moment: a duplicate is skipped, never an error for the others.
+    """
+    if not messages:
+        return []
+    db = InboundMessage._meta.db
+    fields = InboundMessage._meta.fields_map
+    keys = [dedupe_key(m.raw) for m in messages]
+    values: list[object] = []
+    for key, m in zip(keys, messages, strict=True):
+        row = (key, m.mail_from, m.rcpt_tos, m.raw, m.received_at, InboundStatus.RECEIVED)
+        values += [
+            fields[column].to_db_value(value, InboundMessage)
+            for column, value in zip(_COLUMNS, row, strict=True)
+        ]
+    # Placeholders: SQLite's ``?``, else PostgreSQL's ``$1, $2, ...`` (the two supported).
+    sqlite = db.capabilities.dialect == "sqlite"
+    marks = iter(range(1, len(values) + 1))
+    tuples = ", ".join(
+        "(" + ", ".join("?" if sqlite else f"${next(marks)}" for _ in _COLUMNS) + ")"
+        for _ in messages
+    )
+    rows = await db.execute_query_dict(
+        f"INSERT INTO {InboundMessage._meta.db_table} ({', '.join(_COLUMNS)}) VALUES {tuples}"
+        " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key",
+        values,
+    )
+    ids = {str(row["dedupe_key"]): int(row["id"]) for row in rows}
+    return [ids.pop(key, None) for key in keys]  # pop: a second copy in the batch gets None
