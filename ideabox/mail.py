@@ -63,6 +63,17 @@ def new_message_id(domain: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to a mail, or (with ``cid``) an image shown inside the HTML part."""
+
+    filename: str
+    data: bytes
+    maintype: str
+    subtype: str
+    cid: str | None = None  # "<...@domain>", referenced as src="cid:..." in the HTML
+
+
+@dataclass(frozen=True, slots=True)
 class Headers:
     """Who a mail goes to and how replies to it find their way back."""
 
@@ -84,6 +95,7 @@ def build_message(
     rendered: Rendered,
     date: datetime,
     message_id: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> EmailMessage:
     """A multipart/alternative message with the headers every ideabox mail carries."""
     msg = EmailMessage()
@@ -108,4 +120,14 @@ def build_message(
     msg["X-Auto-Response-Suppress"] = "All"
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
+    html = msg.get_body(preferencelist=("html",))
+    assert isinstance(html, EmailMessage)
+    for item in attachments:
+        if item.cid is not None:  # inline: related to the HTML part that shows it
+            html.add_related(
+                item.data, item.maintype, item.subtype, cid=item.cid, filename=item.filename
+            )
+    for item in attachments:
+        if item.cid is None:
+            msg.add_attachment(item.data, item.maintype, item.subtype, filename=item.filename)
     return msg

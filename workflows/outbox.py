@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from email.policy import SMTP
 from typing import Any
@@ -21,7 +21,7 @@ from tortoise.expressions import F, Q
 
 from db.models import OutboxMail
 from ideabox.app import App
-from ideabox.mail import Headers, build_message, render
+from ideabox.mail import Attachment, Headers, build_message, render
 from ideabox.tokens import TokenKind, reply_address
 from workflows.queue import SEND_MAIL, SEND_MAILS, mail_job_id, mails_job_id
 from workflows.transport import Transport
@@ -49,6 +49,7 @@ async def add_mail(
     headers: Headers,
     ref: str | None = None,
     message_id: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxMail:
     """Render a mail and store it in the outbox, inside the caller's transaction."""
     s = app.settings
@@ -61,6 +62,7 @@ async def add_mail(
         rendered=render(kind, language, context),
         date=now,
         message_id=message_id,
+        attachments=attachments,
     )
     return await OutboxMail.create(
         kind=kind,
