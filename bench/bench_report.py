@@ -86,7 +86,7 @@ async def seed_people() -> tuple[list[int], dict[int, int], list[int]]:
     manager_of = {int(pid): int(mid or manager_ids[0]) for pid, mid in people}
     campaign_ids = []
     for n in range(CAMPAIGNS):
-        campaign = await Campaign.create(question=f"Vraag {n}?")
+        campaign = await Campaign.create(question=f"Vraag {n}?", created_at=NOW)
         campaign_ids.append(campaign.id)
         await Invitation.bulk_create(
             [

@@ -64,7 +64,7 @@ class Campaign(Model):
     department = fields.CharField(max_length=200, null=True)
     anonymous = fields.BooleanField(default=False)
     closes_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = fields.DatetimeField()  # from the service's clock
 
     class Meta:
         table = "campaign"

@@ -34,9 +34,11 @@ cli = typer.Typer(
 org_cli = typer.Typer(help="The organisation: people and their managers.", no_args_is_help=True)
 campaign_cli = typer.Typer(help="Campaigns: ask everyone a question.", no_args_is_help=True)
 ideas_cli = typer.Typer(help="What came in and where it stands.", no_args_is_help=True)
+report_cli = typer.Typer(help="HR's status reports.", no_args_is_help=True)
 cli.add_typer(org_cli, name="org")
 cli.add_typer(campaign_cli, name="campaign")
 cli.add_typer(ideas_cli, name="ideas")
+cli.add_typer(report_cli, name="report")
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -247,6 +249,26 @@ def ideas_decide(
     except DecisionRefused as refused:
         fail(str(refused))
     typer.echo(f"idea {idea_id}: {chosen.value}")
+
+
+@report_cli.command("weekly")
+def report_weekly(
+    send: Annotated[bool, typer.Option("--send", help="Mail it to IDEABOX_HR_EMAILS now.")] = False,
+) -> None:
+    """The weekly status for HR: printed, or with --send mailed (chart and CSV attached)."""
+    from workflows.reports import build_weekly_report, render_text, send_weekly_report
+
+    if not send:
+        report = run_with_app(lambda app: build_weekly_report(app))
+        typer.echo(render_text(report))
+        return
+    settings = Settings()
+    if not settings.hr_addresses:
+        fail("IDEABOX_HR_EMAILS is not set: nobody to send the report to")
+    sent = run_with_app(lambda app: send_weekly_report(app))
+    typer.echo(
+        f"weekly report queued for {len(sent)} address(es): {', '.join(settings.hr_addresses)}"
+    )
 
 
 @cli.command("parse")

@@ -108,16 +108,16 @@ async def seed() -> dict[str, Any]:
     everyone = [*zorg, *it, *fin, legal, nodept]
 
     # A: everyone (Zorg 7, IT 6 | Finance 2, Legal 1, none 1 = "other" 4: too small).
-    a = await Campaign.create(question="Wat kan beter?")
+    a = await Campaign.create(question="Wat kan beter?", created_at=NOW)
     await invite(a, everyone)
     # B: Zorg 7 | Finance 2, Legal 1, IT 4 = "other" 7: shown on its own.
-    b = await Campaign.create(question="Hoe besparen we?")
+    b = await Campaign.create(question="Hoe besparen we?", created_at=NOW)
     await invite(b, [*zorg, *fin, legal, *it[:4]])
     # C: three people: no response figure at all.
-    c = await Campaign.create(question="Klein?")
+    c = await Campaign.create(question="Klein?", created_at=NOW)
     await invite(c, [zorg[0], it[0], fin[0]])
     # D: one department: only the total.
-    dd = await Campaign.create(question="IT only?", department="IT")
+    dd = await Campaign.create(question="IT only?", department="IT", created_at=NOW)
     await invite(dd, it)
 
     z1, z2, z3 = zorg[:3]

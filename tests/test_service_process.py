@@ -10,6 +10,7 @@ import contextlib
 import json
 import mailbox
 import os
+import re
 import signal
 import smtplib
 import socket
@@ -177,6 +178,24 @@ def test_the_readme_walkthrough_on_embedded_defaults(operator: Operator) -> None
     }
     shown = json.loads(operator.command("ideas", "show", str(idea["id"]), "--json").stdout)
     assert shown["text"] == idea["text"]
+
+    # HR decides on Pieter's behalf; the decision shows at once.
+    decided = operator.command("ideas", "decide", str(idea["id"]), "accepted", "--note", "Komt er.")
+    assert decided.stdout.strip() == f"idea {idea['id']}: accepted"
+    shown = json.loads(operator.command("ideas", "show", str(idea["id"]), "--json").stdout)
+    assert (shown["status"], shown["decision"], shown["note"]) == (
+        "accepted",
+        "accepted",
+        "Komt er.",
+    )
+    wrong = operator.command("ideas", "decide", str(idea["id"]), "maybe", check=False)
+    assert wrong.returncode == 1 and "OUTCOME must be one of" in wrong.stderr
+    report = operator.command("report", "weekly").stdout
+    assert report.startswith("ideabox weekoverzicht ")
+    assert re.search(r"Ontvangen in totaal +1\n", report)
+    assert re.search(r"Besloten in totaal +1\n", report)
+    no_hr = operator.command("report", "weekly", "--send", check=False)
+    assert no_hr.returncode == 1 and "IDEABOX_HR_EMAILS" in no_hr.stderr
 
     output = operator.stop(service)
     assert service.returncode == 0, output

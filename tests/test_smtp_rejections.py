@@ -228,7 +228,7 @@ class Org:
 async def org(app: App) -> Org:
     await import_people(app, SAMPLE)
     jan = await Person.get(email=JAN)
-    campaign = await Campaign.create(question="Wat zou jij verbeteren?")
+    campaign = await Campaign.create(question="Wat zou jij verbeteren?", created_at=app.clock.now())
     invitation = await Invitation.create(campaign=campaign, person=jan, message_id="<inv@x>")
     now = app.clock.now()
     idea = await Idea.create(

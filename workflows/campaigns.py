@@ -55,6 +55,7 @@ async def start_campaign(
             department=department,
             anonymous=anonymous,
             closes_at=closes_at,
+            created_at=app.clock.now(),
             using_db=conn,
         )
         for person in reachable:

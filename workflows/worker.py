@@ -21,6 +21,7 @@ from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
 from workflows.queue import PROCESS_INBOUND, SEND_MAIL, SEND_MAILS, inbound_job_id
 from workflows.reminders import send_due_reminders
+from workflows.reports import weekly_report_due
 from workflows.transport import Transport
 
 # A message younger than this is probably still on its way through the queue.
@@ -55,6 +56,11 @@ async def remind(ctx: dict[str, Any]) -> int:
     return await send_due_reminders(ctx["app"])
 
 
+async def weekly_report(ctx: dict[str, Any]) -> int:
+    """HR's weekly status, once per week from the configured weekday and hour."""
+    return len(await weekly_report_due(ctx["app"]))
+
+
 async def report_decisions(ctx: dict[str, Any]) -> int:
     """Tell authors about decisions whose grace period has passed."""
     return await report_due_decisions(ctx["app"])
@@ -73,6 +79,7 @@ def make_worker(
         cron(sweep, second=set(range(0, 60, every)), run_at_startup=True),
         cron(report_decisions, second={30}, run_at_startup=True),
         cron(remind, minute=set(range(0, 60, 5)), second={15}, run_at_startup=True),
+        cron(weekly_report, minute={0, 30}, second={45}, run_at_startup=True),
     ]
     return Worker(
         # keep_result=0: a finished job leaves no result behind, so the sweep may enqueue

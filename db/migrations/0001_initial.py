@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('department', fields.CharField(null=True, max_length=200)),
                 ('anonymous', fields.BooleanField(default=False)),
                 ('closes_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'campaign', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
