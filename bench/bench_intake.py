@@ -204,7 +204,7 @@ async def ideabox_server(
     from db.setup import close_database, open_database
     from ideabox.app import App
     from ideabox.settings import Settings
-    from intake.server import bound_port, start_listener
+    from intake.server import start_listener
     from workflows.queue import Queue
 
     settings = Settings(
@@ -222,13 +222,13 @@ async def ideabox_server(
     assert queue.pool is not None, f"Redis not reachable at {redis_url}"
     await queue.pool.flushdb()
     app = App(settings, queue=queue)
-    server = await start_listener(app, "127.0.0.1", 0)
+    listener = await start_listener(app, "127.0.0.1", 0)
     try:
-        result = await asyncio.to_thread(client, bound_port(server), count, connections)
+        result = await asyncio.to_thread(client, listener.port, count, connections)
         result["stored"] = await InboundMessage.all().count()
         result["queued"] = await queue.pool.zcard("arq:queue")
     finally:
-        server.close()
+        await listener.close()
         await queue.pool.flushdb()
         await queue.close()
         await close_database()

@@ -19,7 +19,7 @@ from db.setup import close_database, open_database
 from ideabox.app import App
 from ideabox.embedded_redis import EmbeddedRedis
 from ideabox.settings import Settings
-from intake.server import bound_port, start_listener
+from intake.server import start_listener
 from workflows.queue import Queue, redis_settings
 from workflows.transport import make_transport
 from workflows.worker import make_worker, stop_worker
@@ -71,9 +71,9 @@ async def serve(settings: Settings, mode: Mode, stop: asyncio.Event | None = Non
             raise RuntimeError("Redis is not reachable; the service needs it to run")
         async with AsyncExitStack() as stack:
             if mode in (Mode.ALL, Mode.INTAKE):
-                server = await start_listener(app, settings.listen_host, settings.listen_port)
-                stack.push_async_callback(_close_server, server)
-                print(f"ideabox: SMTP on {settings.listen_host}:{bound_port(server)}", flush=True)
+                listener = await start_listener(app, settings.listen_host, settings.listen_port)
+                stack.push_async_callback(listener.close)
+                print(f"ideabox: SMTP on {settings.listen_host}:{listener.port}", flush=True)
             if mode in (Mode.ALL, Mode.WORKER):
                 transport = make_transport(settings.relay_url, settings.outbox_dir)
                 stack.push_async_callback(transport.close)
@@ -89,9 +89,3 @@ async def serve(settings: Settings, mode: Mode, stop: asyncio.Event | None = Non
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signum)
-
-
-async def _close_server(server: asyncio.Server) -> None:
-    server.close()
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(server.wait_closed(), timeout=5)

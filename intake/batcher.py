@@ -20,8 +20,13 @@ MAX_BATCH = 200
 
 
 class Batcher(Generic[Item, Result]):
-    def __init__(self, run: Callable[[list[Item]], Awaitable[list[Result]]]) -> None:
+    def __init__(
+        self, run: Callable[[list[Item]], Awaitable[list[Result]]], linger: float = 0.0
+    ) -> None:
         self.run = run  # one result per item, in order; an exception fails the whole batch
+        # Seconds to wait for company before running a batch: only for work whose result
+        # nobody is waiting on right away (fewer, larger batches; less CPU per item).
+        self.linger = linger
         self.waiting: list[tuple[Item, asyncio.Future[Result]]] = []
         self.worker: asyncio.Task[None] | None = None
 
@@ -35,6 +40,8 @@ class Batcher(Generic[Item, Result]):
     async def _work(self) -> None:
         try:
             while self.waiting:
+                if self.linger:
+                    await asyncio.sleep(self.linger)
                 batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
                 try:
                     results = await self.run([item for item, _ in batch])

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 REDIS_TIMEOUT = 1.0  # seconds; a stuck Redis must not hold up the SMTP conversation
 KEY_PREFIX = "ideabox:rate:"
+ASK_LINGER = 0.002  # seconds
 
 # One round trip for all the senders asking at this moment, atomic per sender: drop
 # what left the window, refuse if it is full (answering the milliseconds until its oldest
@@ -80,7 +81,10 @@ class RateLimiter:
         self.local = LocalWindow()
         self.script = redis.register_script(_SLIDING_WINDOW) if redis is not None else None
         # Checks arriving together from many sessions go to Redis in one call.
-        self.batcher: Batcher[tuple[str, float], float | None] = Batcher(self._ask_redis)
+        # The answer is needed only at the end of DATA, so asks may wait a little for others.
+        self.batcher: Batcher[tuple[str, float], float | None] = Batcher(
+            self._ask_redis, linger=ASK_LINGER
+        )
         # Entries must be unique even when two messages share a millisecond.
         self._ids = itertools.count()
         self._prefix = os.urandom(4).hex()

@@ -16,10 +16,13 @@ one Redis call to queue them (``intake.batcher``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
 import weakref
-from typing import Any, AnyStr
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any, AnyStr, TypeVar
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
@@ -40,6 +43,7 @@ from intake.store import NewMessage, store_messages
 from workflows.inbound import step_context
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ACCEPTED = "250 2.0.0 Message accepted for delivery"
 TRY_LATER = "451 4.3.0 Temporary failure storing the message; please try again later"
@@ -57,12 +61,23 @@ class IntakeHandler:
         # Messages arriving together share one commit, and then one Redis call to queue
         # them; the two stages run side by side (intake/batcher.py).
         self.stored: Batcher[NewMessage, int | None] = Batcher(store_messages)
-        self.queued: Batcher[int, None] = Batcher(InboundJobs(app.queue).enqueue)
-        self.nudging: set[asyncio.Task[None]] = set()  # referenced until done
+        self.queued: Batcher[int, None] = Batcher(InboundJobs(app.queue).enqueue, linger=0.005)
+        self.background: set[asyncio.Task[Any]] = set()  # referenced until done
         # The rate-limit answer per transaction (aiosmtpd makes a new Envelope for each).
         self.rate_checks: weakref.WeakKeyDictionary[Envelope, asyncio.Task[int | None]] = (
             weakref.WeakKeyDictionary()
         )
+
+    def _in_background(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        task = asyncio.create_task(work)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+        return task
+
+    async def drain(self, within: float = 5.0) -> None:
+        """Wait for queue nudges and rate-limit asks still under way (before Redis closes)."""
+        if self.background:
+            await asyncio.wait(list(self.background), timeout=within)
 
     async def handle_MAIL(
         self,
@@ -78,7 +93,7 @@ class IntakeHandler:
         peer: Any = session.peer
         host = peer[0] if isinstance(peer, tuple) else peer
         sender = f"<>@{host}" if is_null_sender(address) else address.lower()
-        self.rate_checks[envelope] = asyncio.create_task(
+        self.rate_checks[envelope] = self._in_background(
             self.limiter.seconds_to_wait(sender, self.app.clock.now().timestamp())
         )
         envelope.mail_from = address
@@ -127,9 +142,7 @@ class IntakeHandler:
         if inbound_id is not None:  # None: stored before, a redelivery
             # The job is only a nudge (the worker's sweep finds the row regardless), so the
             # 250 does not wait for Redis: one round trip less on every message's path.
-            task = asyncio.create_task(self.queued.submit(inbound_id))
-            self.nudging.add(task)
-            task.add_done_callback(self.nudging.discard)
+            self._in_background(self.queued.submit(inbound_id))
         return ACCEPTED
 
 
@@ -156,14 +169,32 @@ def smtp_factory(app: App, handler: IntakeHandler, hostname: str) -> SMTP:
     )
 
 
-async def start_listener(app: App, host: str, port: int) -> asyncio.Server:
+@dataclass
+class Listener:
+    """A running SMTP listener; ``close()`` stops it and lets its background work finish."""
+
+    server: asyncio.Server
+    handler: IntakeHandler
+
+    @property
+    def port(self) -> int:
+        return bound_port(self.server)
+
+    async def close(self) -> None:
+        self.server.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.server.wait_closed(), timeout=5)
+        await self.handler.drain()
+
+
+async def start_listener(app: App, host: str, port: int) -> Listener:
     """Listen on the running loop (the ORM's loop); port 0 picks a free port."""
     handler = IntakeHandler(app)
     hostname = socket.getfqdn() if host not in ("127.0.0.1", "localhost", "::1") else "localhost"
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: smtp_factory(app, handler, hostname), host, port)
     log.info("listening for SMTP on %s", ", ".join(str(s.getsockname()) for s in server.sockets))
-    return server
+    return Listener(server, handler)
 
 
 def bound_port(server: asyncio.Server) -> int:

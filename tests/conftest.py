@@ -27,7 +27,7 @@ import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from redis.asyncio import Redis
 
-from db.setup import close_database, open_database
+from db.setup import apply_migrations, close_database, open_database
 from ideabox.app import App
 from ideabox.clock import SettableClock
 from ideabox.embedded_redis import EmbeddedRedis
@@ -71,21 +71,83 @@ async def clean_redis(redis_url: str) -> str:
     return redis_url
 
 
-@pytest.fixture
-async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+def _admin_dsn(server: str) -> str:
+    return server.replace("postgres://", "postgresql://", 1)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated once per session; every test gets a fresh copy of it.
+
+    Migrating per test would cost time, and tortoise's migration recorder reads source
+    code with ``inspect`` on each run, which CPython 3.11.7 sometimes fails at
+    (SystemError: AST constructor recursion depth mismatch).
+    """
     server = os.environ.get("IDEABOX_TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite://{tmp_path / 'ideabox.sqlite3'}"
+        path = tmp_path_factory.mktemp("template") / "ideabox.sqlite3"
+        asyncio.run(apply_migrations(f"sqlite://{path}"))
+        yield str(path)
+        return
+    name = f"ideabox_template_{uuid.uuid4().hex[:8]}"
+
+    async def create() -> None:
+        admin = await asyncpg.connect(_admin_dsn(server))
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        await apply_migrations(f"{server.rpartition('/')[0]}/{name}")
+
+    async def drop() -> None:
+        admin = await asyncpg.connect(_admin_dsn(server))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+    asyncio.run(create())
+    yield name
+    asyncio.run(drop())
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path, migrated_template: str) -> AsyncIterator[str]:
+    server = os.environ.get("IDEABOX_TEST_DATABASE_URL")
+    if not server:
+        path = tmp_path / "ideabox.sqlite3"
+        shutil.copyfile(migrated_template, path)
+        yield f"sqlite://{path}"
         return
     name = f"ideabox_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
+    admin = await asyncpg.connect(_admin_dsn(server))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
+    finally:
+        await admin.close()
+    yield f"{server.rpartition('/')[0]}/{name}"
+    admin = await asyncpg.connect(_admin_dsn(server))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture
+async def fresh_database_url(tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database, not migrated: for the tests of migrating itself."""
+    server = os.environ.get("IDEABOX_TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"ideabox_empty_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(_admin_dsn(server))
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    base, _, _ = server.rpartition("/")
-    yield f"{base}/{name}"
-    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
+    yield f"{server.rpartition('/')[0]}/{name}"
+    admin = await asyncpg.connect(_admin_dsn(server))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
@@ -192,7 +254,7 @@ async def app(
         redis_url=clean_redis,
         relay_url=f"smtp://127.0.0.1:{sink.port}",
     )
-    await open_database(settings.database)
+    await open_database(settings.database, run_migrations=False)  # a migrated copy
     queue = await Queue.connect(clean_redis)
     yield App(settings, queue=queue, clock=clock)
     await queue.close()
@@ -236,14 +298,12 @@ class Service:
 
 @pytest.fixture
 async def service(app: App, sink: MailSink) -> AsyncIterator[Service]:
-    server = await start_listener(app, "127.0.0.1", 0)
+    listener = await start_listener(app, "127.0.0.1", 0)
     transport = make_transport(app.settings.relay_url, app.settings.outbox_dir)
     worker = make_worker(app, transport, redis_settings(app.queue.url), with_cron=False)
     task = asyncio.create_task(worker.async_run())
-    yield Service(app, sink, bound_port(server))
-    server.close()
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(server.wait_closed(), 5)
+    yield Service(app, sink, listener.port)
+    await listener.close()
     await stop_worker(worker, task)
     await transport.close()
 

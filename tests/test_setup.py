@@ -19,7 +19,8 @@ async def pending(url: str) -> list[str]:
     return [line for line in lines if not line.startswith("#")]  # "# Connection: ..." headers
 
 
-async def test_a_second_start_applies_nothing(database_url: str) -> None:
+async def test_a_second_start_applies_nothing(fresh_database_url: str) -> None:
+    database_url = fresh_database_url
     assert await pending(database_url) != []
     await apply_migrations(database_url)
     assert await pending(database_url) == []

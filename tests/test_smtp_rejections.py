@@ -8,7 +8,6 @@ row before the 250 and a queued job, once, however often it is delivered.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import smtplib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from ideabox.app import App
 from ideabox.clock import SettableClock
 from ideabox.tokens import TokenKind, reply_address
 from intake.batcher import Batcher
-from intake.server import bound_port, start_listener
+from intake.server import Listener, start_listener
 from intake.store import NewMessage, store_messages
 from tests.conftest import DOMAIN
 from workflows.org import import_people
@@ -99,7 +98,7 @@ Listen = Callable[..., Awaitable[Intake]]
 @pytest.fixture
 async def listen(app: App) -> AsyncIterator[Listen]:
     """Start listeners sharing the test's database; settings and queue may differ."""
-    servers: list[asyncio.Server] = []
+    listeners: list[Listener] = []
 
     async def start(queue: Queue | None = None, **settings: Any) -> Intake:
         variant = App(
@@ -107,15 +106,13 @@ async def listen(app: App) -> AsyncIterator[Listen]:
             queue=queue or app.queue,
             clock=app.clock,
         )
-        server = await start_listener(variant, "127.0.0.1", 0)
-        servers.append(server)
-        return Intake(variant, bound_port(server))
+        listener = await start_listener(variant, "127.0.0.1", 0)
+        listeners.append(listener)
+        return Intake(variant, listener.port)
 
     yield start
-    for server in servers:
-        server.close()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(server.wait_closed(), 5)
+    for listener in listeners:
+        await listener.close()
 
 
 @pytest.fixture
@@ -364,14 +361,27 @@ async def test_without_redis_intake_still_accepts_and_limits_on_its_own(
 # --- accepted: stored before the 250, queued, once -----------------------------------------
 
 
-async def test_an_accepted_message_is_stored_and_queued_before_the_250(intake: Intake) -> None:
-    assert await intake.send(message()) == (250, "2.0.0 Message accepted for delivery")
-    [row] = await InboundMessage.all()
-    assert row.raw_bytes == message() and row.mail_from == JAN and row.rcpt_tos == [PLAIN]
+async def queued_jobs(intake: Intake, count: int) -> list[bytes]:
+    """The queue once it holds ``count`` jobs: the nudge follows the 250 (within 2 s)."""
     pool = intake.app.queue.pool
     assert pool is not None
-    assert await pool.zrange("arq:queue", 0, -1) == [f"inbound:{row.id}".encode()]
-    assert await pool.exists(f"arq:job:inbound:{row.id}")
+    deadline = asyncio.get_running_loop().time() + 2
+    while True:
+        jobs: list[bytes] = await pool.zrange("arq:queue", 0, -1)
+        if len(jobs) >= count or asyncio.get_running_loop().time() > deadline:
+            return jobs
+        await asyncio.sleep(0.01)
+
+
+async def test_an_accepted_message_is_stored_before_the_250_and_then_queued(
+    intake: Intake,
+) -> None:
+    assert await intake.send(message()) == (250, "2.0.0 Message accepted for delivery")
+    [row] = await InboundMessage.all()  # stored when the 250 came
+    assert row.raw_bytes == message() and row.mail_from == JAN and row.rcpt_tos == [PLAIN]
+    assert await queued_jobs(intake, 1) == [f"inbound:{row.id}".encode()]
+    pool = intake.app.queue.pool
+    assert pool is not None and await pool.exists(f"arq:job:inbound:{row.id}")
 
 
 async def test_concurrent_deliveries_with_duplicates_store_each_message_once(
@@ -383,9 +393,7 @@ async def test_concurrent_deliveries_with_duplicates_store_each_message_once(
     assert {code for code, _ in replies} == {250}
     rows = await InboundMessage.all()
     assert sorted(r.raw_bytes for r in rows) == sorted(set(raws))
-    pool = intake.app.queue.pool
-    assert pool is not None
-    assert await pool.zcard("arq:queue") == 7
+    assert len(await queued_jobs(intake, 7)) == 7
 
 
 async def test_a_batch_with_copies_and_a_stored_message_gets_one_row_each(app: App) -> None:
