@@ -305,3 +305,22 @@ async def test_concurrent_decision_sweeps_report_once(service: Service, sink: Ma
     await service.settle()
     assert len([m for m in sink.to(JAN) if "Besluit" in m.header("Subject")]) == 1
     assert await OutboxMail.filter(kind="decision_report").count() == 1
+
+
+async def test_at_the_top_of_the_organisation_hr_is_copied(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-23", 10, 0))  # Monday
+    notice = await submit_idea(service, PIETER, "Pieter Bakker", "Een eigen budget per team.")
+    assert notice.rcpt_tos == [ANNE]  # Pieter's manager, who has no manager herself
+    before = len(sink.mails)
+    for day in ("2026-11-26", "2026-12-01", "2026-12-04"):  # 3, 6 and 9 business days
+        await sweep_at(service, at(day))
+    reminders = sink.mails[before:]
+    assert [sorted(m.rcpt_tos) for m in reminders] == [
+        [ANNE],
+        [ANNE],
+        [ANNE, "hr@example.nl"],
+    ]
