@@ -71,8 +71,23 @@ async def clean_redis(redis_url: str) -> str:
     return redis_url
 
 
-def _admin_dsn(server: str) -> str:
-    return server.replace("postgres://", "postgresql://", 1)
+async def create_pg_database(server: str, name: str, template: str | None = None) -> str:
+    """A new database on the PostgreSQL server at ``server``; its URL."""
+    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
+    try:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        await admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    finally:
+        await admin.close()
+    return f"{server.rpartition('/')[0]}/{name}"
+
+
+async def drop_pg_database(server: str, name: str) -> None:
+    admin = await asyncpg.connect(server.replace("postgres://", "postgresql://", 1))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
 
 
 @pytest.fixture(scope="session")
@@ -92,27 +107,16 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     name = f"ideabox_template_{uuid.uuid4().hex[:8]}"
 
     async def create() -> None:
-        admin = await asyncpg.connect(_admin_dsn(server))
-        try:
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await admin.close()
-        await apply_migrations(f"{server.rpartition('/')[0]}/{name}")
-
-    async def drop() -> None:
-        admin = await asyncpg.connect(_admin_dsn(server))
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await apply_migrations(await create_pg_database(server, name))
 
     asyncio.run(create())
     yield name
-    asyncio.run(drop())
+    asyncio.run(drop_pg_database(server, name))
 
 
 @pytest.fixture
 async def database_url(tmp_path: Path, migrated_template: str) -> AsyncIterator[str]:
+    """A migrated database of the backend under test, this test's alone."""
     server = os.environ.get("IDEABOX_TEST_DATABASE_URL")
     if not server:
         path = tmp_path / "ideabox.sqlite3"
@@ -120,17 +124,8 @@ async def database_url(tmp_path: Path, migrated_template: str) -> AsyncIterator[
         yield f"sqlite://{path}"
         return
     name = f"ideabox_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(_admin_dsn(server))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{migrated_template}"')
-    finally:
-        await admin.close()
-    yield f"{server.rpartition('/')[0]}/{name}"
-    admin = await asyncpg.connect(_admin_dsn(server))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    yield await create_pg_database(server, name, template=migrated_template)
+    await drop_pg_database(server, name)
 
 
 @pytest.fixture
@@ -141,17 +136,8 @@ async def fresh_database_url(tmp_path: Path) -> AsyncIterator[str]:
         yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
         return
     name = f"ideabox_empty_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(_admin_dsn(server))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    yield f"{server.rpartition('/')[0]}/{name}"
-    admin = await asyncpg.connect(_admin_dsn(server))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+    yield await create_pg_database(server, name)
+    await drop_pg_database(server, name)
 
 
 # --- a mail server that catches what ideabox sends ---------------------------------------
