@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -93,11 +95,13 @@ class Settings(BaseSettings):
         path = self.var_dir / "secret_key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            # O_EXCL: two processes starting at once must not write two different keys.
-            try:
-                with path.open("x", encoding="ascii") as f:
-                    f.write(secrets.token_urlsafe(32))
-                path.chmod(0o600)
-            except FileExistsError:
-                pass
+            # Written whole and private under a temporary name, then linked into place:
+            # of two processes starting at once, one key wins and both read it complete.
+            temporary = path.with_name(f".secret_key.{os.getpid()}")
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as f:
+                f.write(secrets.token_urlsafe(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+            temporary.unlink()
         return path.read_text(encoding="ascii").strip().encode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from email.message import EmailMessage
 from enum import StrEnum
 from typing import Protocol, Self
@@ -72,6 +73,7 @@ class Inbound:
     raw: bytes
     mail_from: str
     rcpt_tos: tuple[str, ...]
+    received_at: datetime | None = None  # when intake accepted it (None offline)
     message: EmailMessage | None = None
     kind: Kind | None = None
     route: Route | None = None

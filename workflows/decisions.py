@@ -20,10 +20,9 @@ from ideabox.app import App
 from ideabox.mail import Headers, language_of
 from ideabox.tokens import TokenKind
 from workflows.calendar import BusinessCalendar
-from workflows.ideas import notify_manager
+from workflows.ideas import notify_manager, reassign
 from workflows.links import token_address
 from workflows.outbox import add_mail, nudge
-from workflows.reminders import first_reminder_at
 
 log = logging.getLogger(__name__)
 
@@ -117,31 +116,16 @@ async def _forward(
         raise DecisionRefused(f"{forward_to or 'no address'} is not someone ideabox knows")
     if target.id == idea.manager_id:
         raise DecisionRefused(f"{target.email} already decides on this idea")
-    now = app.clock.now()
     await Decision.create(
         idea_id=idea.id,
         outcome=Outcome.FORWARD,
         note=note,
         decided_by=decided_by,
-        decided_at=now,
+        decided_at=app.clock.now(),
         inbound_id=inbound_id,
         using_db=conn,
     )
-    idea.manager_id = target.id
-    idea.assigned_at = now
-    idea.reminders_sent = 0
-    idea.escalated = False
-    idea.next_reminder_at = first_reminder_at(app, now, target)
-    await idea.save(
-        using_db=conn,
-        update_fields=[
-            "manager_id",
-            "assigned_at",
-            "reminders_sent",
-            "escalated",
-            "next_reminder_at",
-        ],
-    )
+    await reassign(app, conn, idea, target)
     author = await Person.get(id=idea.author_id, using_db=conn)
     campaign = (
         await Campaign.get_or_none(id=idea.campaign_id, using_db=conn) if idea.campaign_id else None

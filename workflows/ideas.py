@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from db.models import Campaign, Decision, Idea, Invitation, OutboxMail, Person
+from db.models import Campaign, Decision, Idea, IdeaStatus, Invitation, OutboxMail, Person
 from ideabox.app import App
 from ideabox.mail import Headers, language_of
 from ideabox.tokens import TokenKind
@@ -21,7 +21,49 @@ async def _campaign_of(msg: Inbound, conn: BaseDBAsyncClient) -> Campaign | None
     if route is None or route.role is not Role.INVITATION_REPLY or route.object_id is None:
         return None
     invitation = await Invitation.get(id=route.object_id, using_db=conn)
-    return await Campaign.get(id=invitation.campaign_id, using_db=conn)
+    campaign = await Campaign.get(id=invitation.campaign_id, using_db=conn)
+    closes, received = campaign.closes_at, msg.received_at
+    if closes is not None and received is not None and received > closes:
+        return None  # after the closing date: an idea all the same, outside the campaign
+    return campaign
+
+
+async def _earlier_idea(msg: Inbound, conn: BaseDBAsyncClient) -> Idea | None:
+    """The idea whose mail the author answered (a follow-up keeps its anonymity)."""
+    route = msg.route
+    if route is None or route.role is not Role.AUTHOR_REPLY or route.object_id is None:
+        return None
+    return await Idea.get_or_none(id=route.object_id, using_db=conn)
+
+
+async def reassign(app: App, conn: BaseDBAsyncClient, idea: Idea, manager: Person | None) -> None:
+    """Give the idea to another manager: their reminders start from now, from the first."""
+    now = app.clock.now()
+    idea.manager_id = manager.id if manager else None
+    idea.assigned_at = now
+    idea.reminders_sent = 0
+    idea.escalated = False
+    idea.next_reminder_at = (
+        first_reminder_at(app, now, manager) if idea.status == IdeaStatus.OPEN else None
+    )
+    await idea.save(
+        using_db=conn,
+        update_fields=[
+            "manager_id",
+            "assigned_at",
+            "reminders_sent",
+            "escalated",
+            "next_reminder_at",
+        ],
+    )
+
+
+async def shown_department(person: Person, threshold: int, conn: BaseDBAsyncClient) -> str | None:
+    """The department to show with an anonymous idea: none when it is too small to hide in."""
+    if not person.department:
+        return None
+    size = await Person.filter(department=person.department, active=True).using_db(conn).count()
+    return person.department if size >= threshold else None
 
 
 async def create_idea(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[int, list[int]]:
@@ -32,7 +74,15 @@ async def create_idea(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[
         await Person.get_or_none(id=author.manager_id, using_db=conn) if author.manager_id else None
     )
     campaign = await _campaign_of(msg, conn)
-    anonymous = msg.idea.anonymous or bool(campaign and campaign.anonymous)
+    earlier = await _earlier_idea(msg, conn)
+    if earlier is not None and earlier.campaign_id is not None:
+        campaign = await Campaign.get_or_none(id=earlier.campaign_id, using_db=conn)
+    # A follow-up to an anonymous idea stays anonymous: else it would name the first.
+    anonymous = (
+        msg.idea.anonymous
+        or bool(campaign and campaign.anonymous)
+        or bool(earlier and earlier.anonymous)
+    )
     author_message_id = str(msg.message.get("Message-ID", "") or "").strip() or None
     idea = await Idea.create(
         author=author,
@@ -99,7 +149,11 @@ async def notify_manager(
                 context={
                     "manager_name": name,
                     "author_name": None if idea.anonymous else author.name,
-                    "department": author.department,
+                    "department": (
+                        await shown_department(author, app.settings.anonymity_threshold, conn)
+                        if idea.anonymous
+                        else author.department
+                    ),
                     "idea_text": idea.text,
                     "question": campaign.question if campaign else None,
                     "idea_id": idea.id,

@@ -43,7 +43,12 @@ async def process_inbound(app: App, inbound_id: int) -> str:
     row = await InboundMessage.get_or_none(id=inbound_id)
     if row is None or row.status != InboundStatus.RECEIVED:
         return "already processed"
-    msg = Inbound(raw=row.raw_bytes, mail_from=row.mail_from, rcpt_tos=tuple(row.rcpt_tos))
+    msg = Inbound(
+        raw=row.raw_bytes,
+        mail_from=row.mail_from,
+        rcpt_tos=tuple(row.rcpt_tos),
+        received_at=row.received_at,
+    )
     rejection: Rejection | None = None
     try:
         msg = await understand(msg, step_context(app))

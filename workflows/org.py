@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from db.models import Campaign, Idea, IdeaStatus, Person
 from ideabox.app import App
-from workflows.ideas import notify_manager
+from workflows.ideas import notify_manager, reassign
 from workflows.outbox import nudge
 
 COLUMNS = {
@@ -113,7 +113,10 @@ def read_rows(text: str) -> list[Row]:
 
         def cell(name: str, cells: list[str] = cells) -> str:
             index = columns.get(name)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
+            if index is None or index >= len(cells):
+                return ""
+            # One line: a name goes into mail headers, where a line break cannot stand.
+            return " ".join(cells[index].split())
 
         email, manager = cell("email").lower(), cell("manager_email").lower()
         row_problems = []
@@ -234,10 +237,10 @@ async def import_people(app: App, path: Path) -> ImportSummary:
             manager_id = people[row.manager_email].id if row.manager_email else None
             if person.manager_id == manager_id:
                 continue
-            had_manager = row.email in stored_people
+            existed = row.email in stored_people
             person.manager_id = manager_id
             await person.save(using_db=conn, update_fields=["manager_id"])
-            if had_manager:
+            if existed:
                 changed.add(row.email)
                 # A new manager takes over the person's open ideas, and hears of each.
                 open_ideas = await Idea.filter(
@@ -245,8 +248,7 @@ async def import_people(app: App, path: Path) -> ImportSummary:
                 ).using_db(conn)
                 manager = people[row.manager_email] if row.manager_email else None
                 for idea in open_ideas:
-                    idea.manager_id = manager_id
-                    await idea.save(using_db=conn, update_fields=["manager_id"])
+                    await reassign(app, conn, idea, manager)
                     campaign = (
                         await Campaign.get_or_none(id=idea.campaign_id, using_db=conn)
                         if idea.campaign_id

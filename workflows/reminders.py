@@ -132,7 +132,17 @@ async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list
             # Status checked here, not in SQL: with it, SQLite may walk the status index
             # (every open idea) instead of fetching these few rows by key.
             fetched = await Idea.filter(id__in=due_ids).using_db(conn)
-            due = [idea for idea in fetched if idea.status == IdeaStatus.OPEN]
+            due = [
+                idea
+                for idea in fetched
+                if idea.status == IdeaStatus.OPEN and idea.manager_id == manager.id
+            ]
+            # Decided meanwhile: nothing to be reminded of, ever again.
+            decided = [idea.id for idea in fetched if idea.status != IdeaStatus.OPEN]
+            if not due:
+                raise _NothingToSend(decided)
+            if decided:
+                await Idea.filter(id__in=decided).using_db(conn).update(next_reminder_at=None)
             escalate = False
             for idea in due:
                 number = idea.reminders_sent + 1
@@ -147,8 +157,6 @@ async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list
                 await idea.save(
                     using_db=conn, update_fields=["reminders_sent", "escalated", "next_reminder_at"]
                 )
-            if not due:
-                raise _NothingToSend()
             waiting = (
                 await Idea.filter(manager_id=manager.id, status=IdeaStatus.OPEN)
                 .prefetch_related("author")
@@ -172,12 +180,18 @@ async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list
             due_ids, _working_start(app, _calendar(app).add_business_days(today, 1), zone)
         )
         return []
-    except _NothingToSend:
+    except _NothingToSend as nothing:
+        # The digest row is rolled back; the decided ideas still leave the schedule.
+        await Idea.filter(id__in=nothing.decided).update(next_reminder_at=None)
         return []
 
 
 class _NothingToSend(Exception):
     """Every due idea was decided meanwhile: roll back the digest row."""
+
+    def __init__(self, decided: list[int]) -> None:
+        super().__init__(f"{len(decided)} ideas decided meanwhile")
+        self.decided = decided
 
 
 async def _escalation_copy(app: App, manager: Person) -> list[str]:

@@ -37,7 +37,11 @@ def authentication_failure(msg: Inbound, authserv_id: str, from_domain: str) -> 
             method, result = method.lower(), result.lower()
             if method == "dmarc" and result == "fail":
                 return "DMARC failed"
-            if method == "dkim" and (not domain or domain.lower().endswith(from_domain)):
+            signer = domain.lower()
+            # The From domain itself or a subdomain of it, not any name ending the same.
+            if method == "dkim" and (
+                not signer or signer == from_domain or signer.endswith("." + from_domain)
+            ):
                 dkim_passes |= result == "pass"
                 dkim_fails |= result in ("fail", "permerror")
         if dkim_fails and not dkim_passes:
