@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.transactions import in_transaction
 
 from db.models import BounceState, Idea, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
@@ -62,6 +63,11 @@ async def process_inbound(app: App, inbound_id: int) -> str:
     try:
         outcome = await _apply(app, inbound_id, msg, rejection)
     except Exception as exc:
+        if is_transient(exc):
+            # The database was away or busy: the row stays "received" and the sweep
+            # brings it back; nothing of this attempt was committed.
+            log.warning("inbound message %s: %s; retried by the sweep", inbound_id, exc)
+            return "retry later"
         log.exception("acting on inbound message %s failed", inbound_id)
         await _mark_failed(app, inbound_id, exc)
         return "failed"
@@ -70,6 +76,16 @@ async def process_inbound(app: App, inbound_id: int) -> str:
     reason, outbox_ids = outcome
     await nudge(app, outbox_ids)
     return reason
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure that may not recur: a lost connection, a busy (locked) database."""
+    if isinstance(exc, (DBConnectionError, OSError, TimeoutError)):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, OperationalError) and any(
+        word in text for word in ("locked", "connection", "closed", "timeout")
+    )
 
 
 async def _mark_failed(app: App, inbound_id: int, exc: Exception) -> None:

@@ -28,10 +28,13 @@ from workflows.transport import Transport
 
 log = logging.getLogger(__name__)
 
-CLAIM_FOR = timedelta(minutes=5)
+CLAIM_FOR = timedelta(minutes=15)  # a crashed worker's rows wait this long
 MAX_ATTEMPTS = 8
 SINGLE_JOBS_UP_TO = 4
-BATCH_SIZE = 200
+BATCH_SIZE = 200  # outbox ids per job
+# Rows claimed at once: with 4 relay connections and a 30 s SMTP timeout, 100 mails take
+# at worst 750 s, inside CLAIM_FOR.
+CLAIM_CHUNK = 100
 
 
 def backoff(attempts: int) -> timedelta:
@@ -117,6 +120,15 @@ async def send_mail(app: App, transport: Transport, outbox_id: int) -> bool:
 
 async def send_mails(app: App, transport: Transport, outbox_ids: list[int]) -> int:
     """Deliver the claimable rows among ``outbox_ids`` concurrently; returns how many."""
+    sent = 0
+    # Claimed a few at a time: a claim must not run out while its mails are still being
+    # delivered (a slow relay), or another worker would take and send them again.
+    for start in range(0, len(outbox_ids), CLAIM_CHUNK):
+        sent += await _send_claimed(app, transport, outbox_ids[start : start + CLAIM_CHUNK])
+    return sent
+
+
+async def _send_claimed(app: App, transport: Transport, outbox_ids: list[int]) -> int:
     mails = await claim(app, outbox_ids)
     if not mails:
         return 0
