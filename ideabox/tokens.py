@@ -20,6 +20,7 @@ class TokenKind(StrEnum):
     IDEA = "i"  # manager's reply to an idea notification -> decision
     AUTHOR = "a"  # employee's reply to mail about their own idea
     BOUNCE = "b"  # envelope sender of an outbox mail -> bounce for that mail
+    DIGEST = "d"  # a reminder about several ideas (manager id) -> help mail
 
 
 SIGNATURE_LENGTH = 10

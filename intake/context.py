@@ -14,6 +14,7 @@ class StepContext:
     local_part: str
     domain: str
     hr_emails: tuple[str, ...] = ()
+    default_language: str = "nl"
     # The authserv-id of the receiving MX whose Authentication-Results header we trust;
     # empty: no such header is trusted (an attacker can write one too).
     trusted_authserv_id: str = ""

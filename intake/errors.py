@@ -18,7 +18,8 @@
         ├── NotRoutable          a reply we cannot connect to anything
         ├── NotAllowedToDecide   a decision from someone who may not take it
         ├── EmptyReply           nothing left after trimming: ask again
-        └── UnclearDecision      no outcome word found: send the help mail
+        ├── UnclearDecision      no outcome word found: send the help mail
+        └── DigestReply          a reply to a reminder about several ideas: help mail
 
 What each reason leads to (SMTP code, silence, or a short mail to a known person) is in
 ``OUTCOMES`` below, in one place.
@@ -37,6 +38,7 @@ class Rejection(Exception):
     """Base class: ``reason`` is the short name stored on the inbound row."""
 
     reason = "rejected"
+    problem = ""  # for a help mail: what to explain (a code its template words)
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.reason)
@@ -118,6 +120,13 @@ class UnclearDecision(SetAside):
     reason = "unclear_decision"
 
 
+class DigestReply(SetAside):
+    """A reply to a reminder listing several ideas: which one is decided is unknown."""
+
+    reason = "digest_reply"
+    problem = "digest"
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What the sender hears: an SMTP reply, or (after 250) a mail of this kind, or nothing."""
@@ -145,6 +154,7 @@ OUTCOMES: dict[type[Rejection], Outcome] = {
     NotAllowedToDecide: SILENT,
     EmptyReply: Outcome(help_mail="ask_again"),
     UnclearDecision: Outcome(help_mail="decision_help"),
+    DigestReply: Outcome(help_mail="decision_help"),
 }
 
 

@@ -28,12 +28,13 @@ class Role(StrEnum):
     DECISION_REPLY = "decision_reply"  # manager answers an idea notification -> decision
     AUTHOR_REPLY = "author_reply"  # employee answers mail about their idea -> new idea
     BOUNCE_RETURN = "bounce_return"  # came back to the envelope sender of an outbox mail
+    DIGEST_REPLY = "digest_reply"  # answers a reminder about several ideas -> help mail
     PLAIN = "plain"  # written to the plain address -> idea outside any campaign
 
 
 @dataclass(frozen=True, slots=True)
 class PersonRef:
-    id: int
+    id: int | None  # None: an HR address that is not a person in the organisation
     email: str
     name: str
     language: str

@@ -242,3 +242,24 @@ async def test_outbox_rows_are_sent_once_and_marked(service: Service, sink: Mail
     assert len(sink.mails) == 9
     assert parseaddr(sink.mails[0].header("From"))[1] == f"ideas@{DOMAIN}"
     assert await Person.all().count() == 9
+
+
+async def test_a_forged_bounce_to_the_plain_address_marks_nobody(
+    service: Service, sink: MailSink
+) -> None:
+    await import_people(service.app, SAMPLE)
+    dsn = (
+        b"From: MAILER-DAEMON@mx.example.nl\r\nTo: ideas@ideabox.test\r\n"
+        b"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-1@mx>\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status;"
+        b' boundary="b"\r\n'
+        b"\r\n--b\r\nContent-Type: text/plain\r\n\r\nfailed\r\n"
+        b"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx\r\n\r\n"
+        b"Final-Recipient: rfc822; jan.jansen@example.nl\r\nAction: failed\r\nStatus: 5.1.1\r\n"
+        b"\r\n--b--\r\n"
+    )
+    await service.send(dsn, mail_from="", rcpt_tos=[f"ideas@{DOMAIN}"])
+    await service.settle()
+    jan = await Person.get(email=JAN)
+    assert jan.bounce_state == "ok"
+    assert (await InboundMessage.get()).kind == "bounce"

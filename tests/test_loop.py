@@ -324,3 +324,99 @@ async def test_at_the_top_of_the_organisation_hr_is_copied(
         [ANNE],
         [ANNE, "hr@example.nl"],
     ]
+
+
+async def test_hr_decides_by_reply_without_being_in_the_organisation(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    # Anne has no manager: her idea goes to HR, who is not in the organisation's file.
+    notice = await submit_idea(service, ANNE, "Anne de Vries", "Een jaarlijkse open dag.")
+    assert notice.rcpt_tos == ["hr@example.nl"]
+    await reply_as(service, notice, "hr@example.nl", "HR", "akkoord, in het voorjaar")
+    [confirmation] = sink.mails[-1:]
+    assert confirmation.rcpt_tos == ["hr@example.nl"]
+    assert confirmation.header("Subject") == "Je besluit is vastgelegd: akkoord"
+    clock.advance(timedelta(minutes=11))
+    assert await report_due_decisions(service.app) == 1
+    await service.settle()
+    assert sink.mails[-1].rcpt_tos == [ANNE]
+    assert "in het voorjaar" in sink.mails[-1].text()
+    assert (await Idea.get()).status == IdeaStatus.ACCEPTED
+
+
+async def test_a_reply_to_a_reminder_decides_one_idea_or_asks_which(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-23", 10, 0))
+    await submit_idea(service, TOM, "Tom Smith", "One idea.")
+    await submit_idea(service, JAN, "Jan Jansen", "Idee een.")
+    await submit_idea(service, SANNE, "Sanne Visser", "Idee twee.")
+    before = len(sink.mails)
+    await sweep_at(service, at("2026-11-26", 11, 0))
+    [to_emma] = [m for m in sink.mails[before:] if EMMA in m.rcpt_tos]
+    [to_pieter] = [m for m in sink.mails[before:] if PIETER in m.rcpt_tos]
+    ideas = await Idea.all().count()
+
+    # One idea in the reminder: replying to it decides that idea.
+    await reply_as(service, to_emma, EMMA, "Emma Clarke", "Accept, from January on.")
+    tom_idea = await Idea.get(author__email=TOM)
+    assert tom_idea.status == IdeaStatus.ACCEPTED
+
+    # Two ideas: which one? A short help mail, and no new idea from the manager.
+    count = len(sink.mails)
+    await reply_as(service, to_pieter, PIETER, "Pieter Bakker", "akkoord, prima")
+    assert await Idea.all().count() == ideas
+    [help_mail] = sink.mails[count:]
+    assert help_mail.rcpt_tos == [PIETER]
+    assert "meer dan één idee" in help_mail.text()
+    assert await Idea.filter(status=IdeaStatus.OPEN).count() == 2
+
+
+async def test_a_follow_up_to_an_anonymous_idea_stays_anonymous(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    await submit_idea(service, JAN, "Jan Jansen", "#anoniem De werkdruk is te hoog.")
+    [ack] = [m for m in sink.to(JAN) if m.header("Subject") == "Bedankt voor je idee"]
+    before = len(sink.mails)
+    await reply_as(service, ack, JAN, "Jan Jansen", "Nog een aanvulling: vooral op maandag.")
+    await sink.wait_for(before + 2)
+    [notice] = [m for m in sink.mails[before:] if PIETER in m.rcpt_tos]
+    assert notice.header("Subject") == "Nieuw idee van een collega"
+    assert "Jan" not in notice.text() and "Jan" not in notice.html()
+    assert all(idea.anonymous for idea in await Idea.all())
+
+
+async def test_forwarding_to_an_unknown_address_gets_a_help_mail(
+    service: Service, sink: MailSink
+) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    notice = await submit_idea(service, JAN, "Jan Jansen", "Idee.")
+    before = len(sink.mails)
+    await reply_as(service, notice, PIETER, "Pieter Bakker", "doorsturen naar iemand@elders.nl")
+    [help_mail] = sink.mails[before:]
+    assert help_mail.rcpt_tos == [PIETER]
+    assert "iemand@elders.nl kan niet" in help_mail.text()
+    idea = await Idea.get().prefetch_related("manager")
+    assert idea.manager is not None and idea.manager.email == PIETER
+
+
+async def test_forwarding_a_decided_idea_schedules_no_reminders(service: Service) -> None:
+    clock = service.app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-24", 10, 0))
+    notice = await submit_idea(service, JAN, "Jan Jansen", "Idee.")
+    await reply_as(service, notice, PIETER, "Pieter Bakker", "gedaan")
+    await reply_as(service, notice, PIETER, "Pieter Bakker", f"doorsturen naar {EMMA}")
+    idea = await Idea.get().prefetch_related("manager")
+    assert idea.manager is not None and idea.manager.email == EMMA
+    assert idea.status == IdeaStatus.DONE and idea.next_reminder_at is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,34 @@ async def test_a_manager_change_reroutes_open_ideas(app: App, tmp_path: Path) ->
     assert (await Idea.get(id=decided.id)).manager_id == pieter.id
     notice = await OutboxMail.get(kind="idea_notification")
     assert notice.recipient == "emma.clarke@example.nl"
+
+
+async def test_a_line_break_in_a_name_becomes_a_space(app: App, tmp_path: Path) -> None:
+    path = tmp_path / "org.csv"
+    path.write_text('email,name,department\na@example.nl,"Jan\nJansen","Zorg\r\nNoord"\n')
+    await import_people(app, path)
+    person = await Person.get(email="a@example.nl")
+    assert (person.name, person.department) == ("Jan Jansen", "Zorg Noord")
+
+
+async def test_a_new_manager_starts_the_reminders_over(app: App, tmp_path: Path) -> None:
+    await import_people(app, SAMPLE)
+    jan = await Person.get(email="jan.jansen@example.nl")
+    pieter = await Person.get(email="pieter.bakker@example.nl")
+    long_ago = app.clock.now() - timedelta(days=30)
+    idea = await Idea.create(
+        author=jan,
+        manager=pieter,
+        text="Idee",
+        received_at=long_ago,
+        assigned_at=long_ago,
+        reminders_sent=3,
+        escalated=True,
+        next_reminder_at=app.clock.now(),
+    )
+    moved = tmp_path / "moved.csv"
+    moved.write_text("email;name;manager_email\njan.jansen@example.nl;Jan;emma.clarke@example.nl\n")
+    await import_people(app, moved)
+    idea = await Idea.get(id=idea.id)
+    assert (idea.reminders_sent, idea.escalated, idea.assigned_at) == (0, False, app.clock.now())
+    assert idea.next_reminder_at is not None and idea.next_reminder_at > app.clock.now()

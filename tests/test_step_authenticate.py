@@ -91,3 +91,8 @@ async def test_a_forged_decision_is_not_recorded(service: Service) -> None:
     assert not await Decision.exists()
     row = await InboundMessage.get(dedupe_key="<forged@attacker.example>")
     assert row.reason is not None and row.reason.startswith("unauthenticated")
+
+
+def test_a_lookalike_domain_signature_does_not_count() -> None:
+    msg = with_results(f"{MX}; dkim=pass header.d=evilexample.nl; dkim=fail header.d=example.nl")
+    assert authentication_failure(msg, MX, "example.nl") == "DKIM failed for the From domain"

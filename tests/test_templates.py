@@ -43,7 +43,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "anonymous": True,
     },
     "ask_again": {"name": "Jan", "question": HOSTILE},
-    "decision_help": {"name": "Pieter", "problem": HOSTILE},
+    "decision_help": {"name": "Pieter", "problem": "forward_unknown", "address": HOSTILE},
     "decision_confirmation": {
         "name": "Pieter",
         "outcome": "accepted",

@@ -19,6 +19,7 @@ from db.models import Campaign, Decision, Idea, IdeaStatus, Outcome, Person
 from ideabox.app import App
 from ideabox.mail import Headers, language_of
 from ideabox.tokens import TokenKind
+from intake.message import PersonRef
 from workflows.calendar import BusinessCalendar
 from workflows.ideas import notify_manager, reassign
 from workflows.links import token_address
@@ -28,7 +29,12 @@ log = logging.getLogger(__name__)
 
 
 class DecisionRefused(Exception):
-    """The decision cannot be recorded as asked (e.g. forward to an unknown address)."""
+    """The decision cannot be recorded as asked; ``problem`` names why for the help mail."""
+
+    def __init__(self, message: str, problem: str = "", address: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem  # forward_unknown, forward_same
+        self.address = address
 
 
 async def record_decision(
@@ -39,10 +45,15 @@ async def record_decision(
     outcome: Outcome,
     note: str,
     decided_by: Person | None,
+    confirm_to: PersonRef | None = None,
     forward_to: str | None = None,
     inbound_id: int | None = None,
 ) -> list[int]:
-    """Store a decision in the caller's transaction; returns the outbox ids it wrote."""
+    """Store a decision in the caller's transaction; returns the outbox ids it wrote.
+
+    ``confirm_to`` (who replied) is told what was understood; HR deciding from the
+    command line is not mailed.
+    """
     idea = await Idea.get(id=idea_id, using_db=conn)
     now = app.clock.now()
     if outcome is Outcome.FORWARD:
@@ -72,15 +83,15 @@ async def record_decision(
         using_db=conn,
         update_fields=["status", "next_reminder_at", "decided_at", "decision_business_days"],
     )
-    if decided_by is None:
+    if confirm_to is None:
         return []
     mail = await add_mail(
         app,
         conn,
         kind="decision_confirmation",
-        language=language_of(decided_by.language),
+        language=language_of(confirm_to.language),
         context={
-            "name": decided_by.name,
+            "name": confirm_to.name,
             "outcome": outcome.value,
             "note": note,
             "idea_text": idea.text,
@@ -88,8 +99,8 @@ async def record_decision(
             "grace_minutes": app.settings.decision_grace_minutes,
         },
         headers=Headers(
-            to=decided_by.email,
-            to_name=decided_by.name,
+            to=confirm_to.email,
+            to_name=confirm_to.name,
             reply_to=token_address(app, TokenKind.IDEA, idea.id),
             auto_submitted="auto-replied",
         ),
@@ -113,9 +124,17 @@ async def _forward(
         else None
     )
     if target is None:
-        raise DecisionRefused(f"{forward_to or 'no address'} is not someone ideabox knows")
+        raise DecisionRefused(
+            f"{forward_to or 'no address'} is not someone ideabox knows",
+            problem="forward_unknown",
+            address=forward_to or "",
+        )
     if target.id == idea.manager_id:
-        raise DecisionRefused(f"{target.email} already decides on this idea")
+        raise DecisionRefused(
+            f"{target.email} already decides on this idea",
+            problem="forward_same",
+            address=target.email,
+        )
     await Decision.create(
         idea_id=idea.id,
         outcome=Outcome.FORWARD,

@@ -169,7 +169,12 @@ async def notify_manager(
 
 
 async def send_help(
-    app: App, conn: BaseDBAsyncClient, msg: Inbound, kind: str, problem: str = ""
+    app: App,
+    conn: BaseDBAsyncClient,
+    msg: Inbound,
+    kind: str,
+    problem: str = "",
+    address: str = "",
 ) -> int | None:
     """A short help mail to a known sender, at most one per person, kind and day."""
     assert msg.sender is not None
@@ -201,7 +206,12 @@ async def send_help(
         conn,
         kind=kind,
         language=language_of(msg.sender.language),
-        context={"name": msg.sender.name, "question": question, "problem": problem},
+        context={
+            "name": msg.sender.name,
+            "question": question,
+            "problem": problem,  # a code the template words: digest, forward_unknown, ...
+            "address": address,
+        },
         headers=Headers(
             to=msg.sender.email,
             to_name=msg.sender.name,

@@ -35,6 +35,7 @@ def step_context(app: App) -> StepContext:
         local_part=s.local_part,
         domain=s.domain,
         hr_emails=tuple(s.hr_addresses),
+        default_language=s.default_language,
         trusted_authserv_id=s.trusted_authserv_id,
     )
 
@@ -133,7 +134,8 @@ async def _act(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str, st
 async def _decide(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str, str, list[int]]:
     assert msg.decision is not None and msg.sender is not None and msg.route is not None
     assert msg.route.object_id is not None
-    decider = await Person.get(id=msg.sender.id, using_db=conn)
+    # HR may decide without being a person in the organisation's file.
+    decider = await Person.get_or_none(id=msg.sender.id, using_db=conn) if msg.sender.id else None
     draft = msg.decision
     try:
         outbox_ids = await record_decision(
@@ -143,10 +145,13 @@ async def _decide(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str,
             outcome=Outcome(draft.outcome),
             note=draft.note,
             decided_by=decider,
+            confirm_to=msg.sender,
             forward_to=draft.forward_to,
         )
     except DecisionRefused as refused:
-        mail_id = await ideas.send_help(app, conn, msg, "decision_help", problem=str(refused))
+        mail_id = await ideas.send_help(
+            app, conn, msg, "decision_help", problem=refused.problem, address=refused.address
+        )
         return Kind.UNKNOWN, f"decision refused: {refused}", [mail_id] if mail_id else []
     return Kind.DECISION, f"{draft.outcome} on idea {msg.route.object_id}", outbox_ids
 
@@ -158,7 +163,7 @@ async def _set_aside(
     help_kind = outcome_of(rejection).help_mail
     outbox_ids: list[int] = []
     if help_kind and msg.sender is not None:
-        mail_id = await ideas.send_help(app, conn, msg, help_kind)
+        mail_id = await ideas.send_help(app, conn, msg, help_kind, problem=rejection.problem)
         if mail_id is not None:
             outbox_ids.append(mail_id)
         else:
@@ -167,19 +172,18 @@ async def _set_aside(
 
 
 async def _person_of_bounced_mail(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None:
-    """Whose address bounced: the VERP route names our mail; the DSN names the address."""
-    addresses: list[str] = []
-    if msg.bounce is not None and msg.bounce.recipient:
-        addresses.append(msg.bounce.recipient)
-    if msg.route is not None and msg.route.role is Role.BOUNCE_RETURN and msg.route.object_id:
-        mail = await OutboxMail.get_or_none(id=msg.route.object_id, using_db=conn)
-        if mail is not None:
-            addresses.append(mail.recipient)
-    for address in addresses:
-        person = await Person.get_or_none(email=address.lower(), using_db=conn)
-        if person is not None:
-            return person
-    return None
+    """Whose address bounced, when the bounce came back to the signed address of a mail
+    we sent (VERP): a forged DSN to the plain address must not cut anyone off."""
+    route = msg.route
+    if route is None or route.role is not Role.BOUNCE_RETURN or not route.object_id:
+        return None
+    mail = await OutboxMail.get_or_none(id=route.object_id, using_db=conn)
+    if mail is None:
+        return None
+    named = msg.bounce.recipient if msg.bounce is not None else None
+    # Of that mail's recipients (To and Cc), the one the report names, else the To.
+    address = named if named in mail.recipients else mail.recipient
+    return await Person.get_or_none(email=address.lower(), using_db=conn)
 
 
 async def _record_bounce(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> str:

@@ -164,14 +164,22 @@ async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list
                 .using_db(conn)
             )
             cc = await _escalation_copy(app, manager) if escalate else []
+            # A reply to a reminder about one idea decides it; about several, it gets a
+            # help mail (which idea was meant?), never read as a new idea.
+            if len(waiting) == 1:
+                reply_to = token_address(app, TokenKind.IDEA, waiting[0].id)
+                ref = f"idea:{waiting[0].id}"
+            else:
+                reply_to = token_address(app, TokenKind.DIGEST, manager.id)
+                ref = f"digest:{manager.id}"
             mail = await add_mail(
                 app,
                 conn,
                 kind="reminder",
                 language=language_of(manager.language),
                 context=_digest_context(app, manager, waiting, {i.id for i in due}),
-                headers=Headers(to=manager.email, to_name=manager.name, cc=cc),
-                ref=None,
+                headers=Headers(to=manager.email, to_name=manager.name, cc=cc, reply_to=reply_to),
+                ref=ref,
             )
             return [mail.id]
     except IntegrityError:

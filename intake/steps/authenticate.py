@@ -79,6 +79,9 @@ async def authenticate(msg: Inbound, ctx: StepContext) -> Inbound:
     if msg.route.role is Role.BOUNCE_RETURN:
         return msg  # checked against the bounced mail in the next steps
     sender = await ctx.directory.person_by_email(address) if address else None
+    if sender is None and address in ctx.hr_emails and msg.route.role is Role.DECISION_REPLY:
+        # HR decides on any idea, listed in the organisation or not.
+        sender = PersonRef(None, address, "HR", ctx.default_language, None)
     if sender is None:
         raise UnknownSender(address or "(no From)")
     if msg.route.role is not Role.PLAIN:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from intake.context import StepContext
-from intake.errors import EmptyReply, NotRoutable, UnclearDecision
+from intake.errors import DigestReply, EmptyReply, NotRoutable, UnclearDecision
 from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind, Role
 
 _TAG = r"(?<![\w#])#(?:anoniem|anonymous|anonym|anon)\b"
@@ -142,6 +142,8 @@ async def interpret(msg: Inbound, ctx: StepContext) -> Inbound:
     body = msg.parts.body
     if role is Role.BOUNCE_RETURN:
         raise NotRoutable("a message to a bounce address that is not a bounce")
+    if role is Role.DIGEST_REPLY:
+        raise DigestReply(body[:200])
     if role is Role.DECISION_REPLY:
         decision = read_decision(body)
         if decision is None:

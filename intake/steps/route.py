@@ -15,11 +15,13 @@ ROLE_OF_TOKEN = {
     TokenKind.IDEA: Role.DECISION_REPLY,
     TokenKind.AUTHOR: Role.AUTHOR_REPLY,
     TokenKind.BOUNCE: Role.BOUNCE_RETURN,
+    TokenKind.DIGEST: Role.DIGEST_REPLY,
 }
 ROLE_OF_REF = {
     "invitation": Role.INVITATION_REPLY,
     "idea": Role.DECISION_REPLY,
     "author": Role.AUTHOR_REPLY,
+    "digest": Role.DIGEST_REPLY,
 }
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 _UNVERIFIED = re.compile(r"^([a-z])\.([0-9]{1,12})\.")
