@@ -67,8 +67,10 @@ async def serve(settings: Settings, mode: Mode, stop: asyncio.Event | None = Non
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
     async with connected_app(settings) as app:
-        if app.queue.pool is None:
-            raise RuntimeError("Redis is not reachable; the service needs it to run")
+        if app.queue.pool is None and mode is not Mode.INTAKE:
+            # The worker lives on Redis; the listener does not: it stores and answers 250,
+            # and the workers' sweep finds what it stored.
+            raise RuntimeError("Redis is not reachable; the worker needs it to run")
         async with AsyncExitStack() as stack:
             if mode in (Mode.ALL, Mode.INTAKE):
                 listener = await start_listener(app, settings.listen_host, settings.listen_port)

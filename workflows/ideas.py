@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -178,7 +179,8 @@ async def send_help(
 ) -> int | None:
     """A short help mail to a known sender, at most one per person, kind and day."""
     assert msg.sender is not None
-    since = app.clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    local = app.clock.now().astimezone(app.settings.zone)
+    since = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
     already = (
         await OutboxMail.filter(kind=kind, recipient=msg.sender.email, created_at__gte=since)
         .using_db(conn)

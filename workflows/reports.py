@@ -6,9 +6,10 @@ The CSV is read in chunks of rows ordered by id. The SQL is plain enough to run 
 SQLite and PostgreSQL (only the placeholders differ, see ``_query``).
 
 The mail is multipart/mixed: text and HTML (the HTML with the chart inline, by Content-ID)
-and the CSV as an attachment. ``weekly_report_due`` is what the hourly cron calls: it sends
-on Monday from 08:00 (organisation time zone), once per ISO week, guaranteed by the unique
-``ReportRun.week`` row written in the same transaction as the outbox rows.
+and the CSV as an attachment. The worker asks ``weekly_report_due`` every half hour: it
+sends from the configured weekday and hour (Monday 08:00, organisation time zone) on,
+once per ISO week, guaranteed by the unique ``ReportRun.week`` row written in the same
+transaction as the outbox rows.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ from workflows.outbox import add_mail, nudge
 log = logging.getLogger(__name__)
 
 KIND = "weekly_report"
-# When the hourly cron sends the report, in the organisation's time zone (Monday 08:00).
-# To become Settings.report_weekday / Settings.report_hour.
 SERIES_WEEKS = 12
 CSV_CHUNK_ROWS = 5000
 CSV_COLUMNS = (
@@ -783,7 +782,8 @@ def report_is_due(app: App, now: datetime) -> bool:
 
 
 async def weekly_report_due(app: App) -> list[int]:
-    """The hourly cron: send this week's report once, from Monday 08:00 local time."""
+    """The worker's schedule asks: send this week's report once, from the configured
+    weekday and hour (Monday 08:00) in the organisation's time zone."""
     now = app.clock.now()
     if not report_is_due(app, now) or not app.settings.hr_addresses:
         return []

@@ -119,6 +119,8 @@ class RelayTransport:
             timeout=30,
         )
         await client.connect()
+        # Keep only live connections for close(); a dropped one is gone for good.
+        self._clients = [c for c in self._clients if c.is_connected]
         self._clients.append(client)
         return client
 
