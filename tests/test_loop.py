@@ -16,7 +16,10 @@ from tests.replies import as_bytes, outlook_reply
 from workflows.campaigns import start_campaign
 from workflows.decisions import report_due_decisions
 from workflows.org import import_people
+from workflows.queue import redis_settings
 from workflows.reminders import send_due_reminders
+from workflows.transport import make_transport
+from workflows.worker import make_worker, stop_worker, sweep
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -420,3 +423,34 @@ async def test_forwarding_a_decided_idea_schedules_no_reminders(service: Service
     idea = await Idea.get().prefetch_related("manager")
     assert idea.manager is not None and idea.manager.email == EMMA
     assert idea.status == IdeaStatus.DONE and idea.next_reminder_at is None
+
+
+async def test_two_workers_send_every_mail_exactly_once(service: Service, sink: MailSink) -> None:
+    """A second arq worker on the same Redis, and sweeps racing: nothing goes out twice."""
+    app = service.app
+    clock = app.clock
+    assert isinstance(clock, SettableClock)
+    clock.set(at("2026-11-23", 10, 0))
+    transport = make_transport(app.settings.relay_url, app.settings.outbox_dir)
+    second = make_worker(app, transport, redis_settings(app.queue.url), with_cron=False)
+    task = asyncio.create_task(second.async_run())
+    try:
+        await submit_idea(service, JAN, "Jan Jansen", "Idee een.")
+        await submit_idea(service, TOM, "Tom Smith", "Idea two.")
+        # Every mail due again (as after a crash): both workers' sweeps enqueue them all.
+        await OutboxMail.all().update(sent_at=None, attempts=0)
+        sent_before = len(sink.mails)
+        await asyncio.gather(*(sweep({"app": app}) for _ in range(4)))
+        await service.settle()
+        resent = sink.mails[sent_before:]
+        assert len(resent) == await OutboxMail.all().count()  # each row once more, no more
+        clock.set(at("2026-11-26", 11, 0))
+        before = len(sink.mails)
+        await asyncio.gather(*(send_due_reminders(app) for _ in range(4)))
+        await asyncio.gather(*(sweep({"app": app}) for _ in range(4)))
+        await service.settle()
+        assert sorted(m.rcpt_tos[0] for m in sink.mails[before:]) == [EMMA, PIETER]
+        assert all(row.attempts == 1 for row in await OutboxMail.all())
+    finally:
+        await stop_worker(second, task)
+        await transport.close()
