@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 KIND = "weekly_report"
 SERIES_WEEKS = 12
-CSV_CHUNK_ROWS = 5000
+CSV_CHUNK_ROWS = 20_000
 CSV_COLUMNS = (
     "id",
     "received_at",
