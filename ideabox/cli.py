@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from db.models import Idea
 from db.setup import database
@@ -301,3 +302,9 @@ def main() -> None:
         cli()
     except KeyboardInterrupt:
         sys.exit(130)
+    except ValidationError as invalid:  # a setting in the environment is wrong
+        for error in invalid.errors():
+            name = "IDEABOX_" + "_".join(str(part) for part in error["loc"]).upper()
+            message = error["msg"].removeprefix("Value error, ")
+            typer.echo(f"ideabox: {name}: {message}", err=True)
+        sys.exit(2)

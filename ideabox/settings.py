@@ -7,9 +7,10 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+import holidays
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MB = 1024 * 1024
@@ -57,6 +58,29 @@ class Settings(BaseSettings):
     # unsent outbox rows (what Redis lost, or what was stored while it was down).
     sweep_every_seconds: int = 10
     worker_poll_delay: float = 0.05
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a time zone name like Europe/Amsterdam") from None
+        return value
+
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value.upper() not in holidays.list_supported_countries():
+            raise ValueError(f"'{value}' is not a country code the holidays package knows (NL, BE)")
+        return value.upper()
+
+    @field_validator("default_language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("nl", "en"):
+            raise ValueError("the default language is nl or en")
+        return value
 
     @property
     def database(self) -> str:

@@ -240,6 +240,11 @@ def test_cli_errors_name_the_line_and_column(operator: Operator) -> None:
     assert operator.command("ideas", "list").stdout.strip() == "no ideas yet"
     missing = operator.command("ideas", "show", "7", check=False)
     assert missing.returncode == 1 and "no idea with id 7" in missing.stderr
+    operator.env["IDEABOX_TIMEZONE"] = "Mars/Base"
+    wrong_setting = operator.command("ideas", "list", check=False)
+    assert wrong_setting.returncode == 2
+    assert "IDEABOX_TIMEZONE: 'Mars/Base' is not a time zone name" in wrong_setting.stderr
+    del operator.env["IDEABOX_TIMEZONE"]
     help_text = operator.command("--help").stdout
     for command in ("run", "intake", "worker", "org", "campaign", "ideas", "parse"):
         assert command in help_text
