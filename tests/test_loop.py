@@ -55,19 +55,23 @@ async def reply_as(service: Service, mail: CaughtMail, who: str, name: str, text
     await service.settle()
 
 
-async def sweep_at(service: Service, moment: datetime) -> int:
+def clock_at(service: Service, moment: datetime) -> SettableClock:
+    """The test's clock, set to ``moment``."""
     clock = service.app.clock
     assert isinstance(clock, SettableClock)
     clock.set(moment)
+    return clock
+
+
+async def sweep_at(service: Service, moment: datetime) -> int:
+    clock_at(service, moment)
     sent = await send_due_reminders(service.app) + await report_due_decisions(service.app)
     await service.settle()
     return sent
 
 
 async def test_reminders_escalation_decision_and_report(service: Service, sink: MailSink) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-12-21", 10, 0))  # Monday before Christmas
+    clock = clock_at(service, at("2026-12-21", 10, 0))  # Monday before Christmas
     notice = await submit_idea(service, JAN, "Jan Jansen", "Een overdekte fietsenstalling.")
     assert notice.rcpt_tos == [PIETER]
 
@@ -134,9 +138,7 @@ async def test_reminders_escalation_decision_and_report(service: Service, sink: 
 
 
 async def test_a_correction_within_the_grace_period_wins(service: Service, sink: MailSink) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock = clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(service, TOM, "Tom Smith", "A second monitor for everyone.")
     assert notice.header("Subject") == "New idea from Tom Smith"
     await reply_as(service, notice, EMMA, "Emma Clarke", "Accept. Great idea.")
@@ -161,9 +163,7 @@ async def test_a_correction_within_the_grace_period_wins(service: Service, sink:
 
 
 async def test_in_progress_then_done_is_reported_twice(service: Service, sink: MailSink) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock = clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(service, JAN, "Jan Jansen", "Meer daglicht in de gang.")
     await reply_as(service, notice, PIETER, "Pieter Bakker", "later, we onderzoeken de kosten")
     clock.advance(timedelta(minutes=15))
@@ -183,9 +183,7 @@ async def test_in_progress_then_done_is_reported_twice(service: Service, sink: M
 async def test_an_anonymous_idea_is_answered_without_revealing_the_author(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock = clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(
         service, JAN, "Jan Jansen", "#anoniem\nDe werkdruk op de afdeling is te hoog."
     )
@@ -206,9 +204,7 @@ async def test_an_anonymous_idea_is_answered_without_revealing_the_author(
 async def test_a_forward_hands_the_idea_to_another_manager(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock = clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(service, JAN, "Jan Jansen", "Een betere wifi in de kantine.")
     before = len(sink.mails)
     await reply_as(
@@ -239,9 +235,7 @@ async def test_a_forward_hands_the_idea_to_another_manager(
 async def test_two_workers_sweeping_at_once_send_each_reminder_once(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-23", 10, 0))  # Monday
+    clock = clock_at(service, at("2026-11-23", 10, 0))  # Monday
     await submit_idea(service, JAN, "Jan Jansen", "Idee een.")
     await submit_idea(service, TOM, "Tom Smith", "Idea two.")
     clock.set(at("2026-11-26", 11, 0))  # Thursday: both due (Emma works in London)
@@ -259,9 +253,7 @@ async def test_two_workers_sweeping_at_once_send_each_reminder_once(
 async def test_an_out_of_office_manager_is_reminded_after_return(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-23", 10, 0))
+    clock_at(service, at("2026-11-23", 10, 0))
     await submit_idea(service, JAN, "Jan Jansen", "Idee.")
     back = at("2026-12-02", 0, 0).astimezone(UTC)  # stored in UTC, as the pipeline does
     await Person.filter(email=PIETER).update(away_until=back)
@@ -277,9 +269,7 @@ async def test_an_out_of_office_manager_is_reminded_after_return(
 async def test_a_service_back_after_days_sends_one_digest_and_nothing_twice(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-23", 10, 0))
+    clock_at(service, at("2026-11-23", 10, 0))
     await submit_idea(service, JAN, "Jan Jansen", "Idee een.")
     await submit_idea(service, SANNE, "Sanne Visser", "Idee twee.")
     before = len(sink.mails)
@@ -297,9 +287,7 @@ async def test_a_service_back_after_days_sends_one_digest_and_nothing_twice(
 
 
 async def test_concurrent_decision_sweeps_report_once(service: Service, sink: MailSink) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock = clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(service, JAN, "Jan Jansen", "Idee.")
     await reply_as(service, notice, PIETER, "Pieter Bakker", "akkoord")
     clock.advance(timedelta(minutes=11))
@@ -313,9 +301,7 @@ async def test_concurrent_decision_sweeps_report_once(service: Service, sink: Ma
 async def test_at_the_top_of_the_organisation_hr_is_copied(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-23", 10, 0))  # Monday
+    clock_at(service, at("2026-11-23", 10, 0))  # Monday
     notice = await submit_idea(service, PIETER, "Pieter Bakker", "Een eigen budget per team.")
     assert notice.rcpt_tos == [ANNE]  # Pieter's manager, who has no manager herself
     before = len(sink.mails)
@@ -332,9 +318,7 @@ async def test_at_the_top_of_the_organisation_hr_is_copied(
 async def test_hr_decides_by_reply_without_being_in_the_organisation(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock = clock_at(service, at("2026-11-24", 10, 0))
     # Anne has no manager: her idea goes to HR, who is not in the organisation's file.
     notice = await submit_idea(service, ANNE, "Anne de Vries", "Een jaarlijkse open dag.")
     assert notice.rcpt_tos == ["hr@example.nl"]
@@ -353,9 +337,7 @@ async def test_hr_decides_by_reply_without_being_in_the_organisation(
 async def test_a_reply_to_a_reminder_decides_one_idea_or_asks_which(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-23", 10, 0))
+    clock_at(service, at("2026-11-23", 10, 0))
     await submit_idea(service, TOM, "Tom Smith", "One idea.")
     await submit_idea(service, JAN, "Jan Jansen", "Idee een.")
     await submit_idea(service, SANNE, "Sanne Visser", "Idee twee.")
@@ -383,9 +365,7 @@ async def test_a_reply_to_a_reminder_decides_one_idea_or_asks_which(
 async def test_a_follow_up_to_an_anonymous_idea_stays_anonymous(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock_at(service, at("2026-11-24", 10, 0))
     await submit_idea(service, JAN, "Jan Jansen", "#anoniem De werkdruk is te hoog.")
     [ack] = [m for m in sink.to(JAN) if m.header("Subject") == "Bedankt voor je idee"]
     before = len(sink.mails)
@@ -400,9 +380,7 @@ async def test_a_follow_up_to_an_anonymous_idea_stays_anonymous(
 async def test_forwarding_to_an_unknown_address_gets_a_help_mail(
     service: Service, sink: MailSink
 ) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(service, JAN, "Jan Jansen", "Idee.")
     before = len(sink.mails)
     await reply_as(service, notice, PIETER, "Pieter Bakker", "doorsturen naar iemand@elders.nl")
@@ -414,9 +392,7 @@ async def test_forwarding_to_an_unknown_address_gets_a_help_mail(
 
 
 async def test_forwarding_a_decided_idea_schedules_no_reminders(service: Service) -> None:
-    clock = service.app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-24", 10, 0))
+    clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(service, JAN, "Jan Jansen", "Idee.")
     await reply_as(service, notice, PIETER, "Pieter Bakker", "gedaan")
     await reply_as(service, notice, PIETER, "Pieter Bakker", f"doorsturen naar {EMMA}")
@@ -428,9 +404,7 @@ async def test_forwarding_a_decided_idea_schedules_no_reminders(service: Service
 async def test_two_workers_send_every_mail_exactly_once(service: Service, sink: MailSink) -> None:
     """A second arq worker on the same Redis, and sweeps racing: nothing goes out twice."""
     app = service.app
-    clock = app.clock
-    assert isinstance(clock, SettableClock)
-    clock.set(at("2026-11-23", 10, 0))
+    clock = clock_at(service, at("2026-11-23", 10, 0))
     transport = make_transport(app.settings.relay_url, app.settings.outbox_dir)
     second = make_worker(app, transport, redis_settings(app.queue.url), with_cron=False)
     task = asyncio.create_task(second.async_run())
