@@ -23,14 +23,14 @@ from pathlib import Path
 
 import aiosmtplib
 
+from core.app import App
+from core.queue import Queue, redis_settings
+from core.settings import Settings
 from db.models import OutboxMail
 from db.setup import close_database, open_database
-from ideabox.app import App
 from ideabox.embedded_redis import EmbeddedRedis
-from ideabox.settings import Settings
 from workflows.campaigns import start_campaign
 from workflows.org import import_people
-from workflows.queue import Queue, redis_settings
 from workflows.transport import RelayTransport, parse_relay_url
 from workflows.worker import make_worker, stop_worker
 

@@ -200,12 +200,12 @@ async def postgres_database(server_url: str) -> Any:
 async def ideabox_server(
     count: int, connections: int, database_url: str, redis_url: str, var: Path
 ) -> dict[str, Any]:
+    from core.app import App
+    from core.queue import Queue
+    from core.settings import Settings
     from db.models import InboundMessage
     from db.setup import close_database, open_database
-    from ideabox.app import App
-    from ideabox.settings import Settings
     from intake.server import start_listener
-    from workflows.queue import Queue
 
     settings = Settings(
         var_dir=var,

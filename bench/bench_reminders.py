@@ -22,11 +22,11 @@ from pathlib import Path
 import asyncpg
 from tortoise import connections
 
+from core.app import App
+from core.clock import SettableClock
+from core.settings import Settings
 from db.models import Idea, OutboxMail, Person, Reminder, ReminderDigest
 from db.setup import close_database, open_database
-from ideabox.app import App
-from ideabox.clock import SettableClock
-from ideabox.settings import Settings
 from workflows.reminders import send_due_reminders
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday, in working hours

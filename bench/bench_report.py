@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # Needs the repo root on sys.path.
+from core.app import App  # noqa: E402
+from core.clock import SettableClock  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from db.models import BounceState, Campaign, Invitation, Person  # noqa: E402
 from db.setup import close_database, open_database  # noqa: E402
-from ideabox.app import App  # noqa: E402
-from ideabox.clock import SettableClock  # noqa: E402
-from ideabox.settings import Settings  # noqa: E402
 from workflows.reports import build_weekly_report, ideas_csv  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

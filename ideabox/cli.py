@@ -15,12 +15,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import ValidationError
 
+from core.app import App
+from core.queue import Queue
+from core.settings import Settings
 from db.models import Idea
 from db.setup import database
-from ideabox.app import App
 from ideabox.embedded_redis import EmbeddedRedis
-from ideabox.settings import Settings
-from workflows.queue import Queue
 
 T = TypeVar("T")
 

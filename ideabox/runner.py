@@ -15,12 +15,12 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from enum import StrEnum
 
+from core.app import App
+from core.queue import Queue, redis_settings
+from core.settings import Settings
 from db.setup import close_database, open_database
-from ideabox.app import App
 from ideabox.embedded_redis import EmbeddedRedis
-from ideabox.settings import Settings
 from intake.server import start_listener
-from workflows.queue import Queue, redis_settings
 from workflows.transport import make_transport
 from workflows.worker import make_worker, stop_worker
 

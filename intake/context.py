@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.settings import Settings
+from intake.directory import DbDirectory
 from intake.message import Directory
 
 
@@ -22,3 +24,16 @@ class StepContext:
     @property
     def offline(self) -> bool:
         return self.directory.offline
+
+
+def step_context(settings: Settings) -> StepContext:
+    """The context of the running service: the database as directory, the real key."""
+    return StepContext(
+        directory=DbDirectory(hr_emails=tuple(settings.hr_addresses)),
+        key=settings.key,
+        local_part=settings.local_part,
+        domain=settings.domain,
+        hr_emails=tuple(settings.hr_addresses),
+        default_language=settings.default_language,
+        trusted_authserv_id=settings.trusted_authserv_id,
+    )

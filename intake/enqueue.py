@@ -17,7 +17,7 @@ from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
 from redis.exceptions import RedisError
 
-from workflows.queue import PROCESS_INBOUND, Queue, inbound_job_id
+from core.queue import PROCESS_INBOUND, Queue, inbound_job_id
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ideabox.settings import Settings
+from core.settings import Settings
 from intake.context import StepContext
 from intake.errors import Rejection
 from intake.message import Inbound, Kind, PersonRef

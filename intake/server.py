@@ -26,8 +26,9 @@ from typing import Any, AnyStr, TypeVar
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from ideabox.app import App
+from core.app import App
 from intake.batcher import Batcher
+from intake.context import step_context
 from intake.enqueue import InboundJobs
 from intake.errors import (
     MessageTooLarge,
@@ -40,7 +41,6 @@ from intake.ratelimit import RateLimiter
 from intake.sender import check_sender, is_null_sender
 from intake.steps.route import route_address
 from intake.store import NewMessage, store_messages
-from workflows.inbound import step_context
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,7 +55,7 @@ class IntakeHandler:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.context = step_context(app)
+        self.context = step_context(app.settings)
         s = app.settings
         self.limiter = RateLimiter(app.queue.pool, s.rate_limit_messages, s.rate_limit_seconds)
         # Messages arriving together share one commit, and then one Redis call to queue

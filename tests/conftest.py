@@ -27,13 +27,13 @@ import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from redis.asyncio import Redis
 
+from core.app import App
+from core.clock import SettableClock
+from core.queue import Queue, redis_settings
+from core.settings import Settings
 from db.setup import apply_migrations, close_database, open_database
-from ideabox.app import App
-from ideabox.clock import SettableClock
 from ideabox.embedded_redis import EmbeddedRedis
-from ideabox.settings import Settings
 from intake.server import bound_port, start_listener
-from workflows.queue import Queue, redis_settings
 from workflows.transport import make_transport
 from workflows.worker import make_worker, stop_worker
 

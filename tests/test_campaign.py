@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.app import App
+from core.tokens import TokenKind, read_token, split_address
 from db.models import BounceState, Campaign, Invitation, OutboxMail, Person
-from ideabox.app import App
-from ideabox.tokens import TokenKind, read_token, split_address
 from tests.conftest import DOMAIN
 from workflows.campaigns import NobodyToInvite, start_campaign
 from workflows.org import import_people

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from core.tokens import TokenKind, reply_address
 from db.models import Idea, InboundMessage, InboundStatus, Invitation, OutboxMail, Person
-from ideabox.tokens import TokenKind, reply_address
 from tests.conftest import DOMAIN, MailSink, Service
 from tests.replies import as_bytes, outlook_reply
 from workflows.campaigns import start_campaign

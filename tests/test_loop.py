@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from core.clock import SettableClock
+from core.queue import redis_settings
 from db.models import Decision, Idea, IdeaStatus, OutboxMail, Person, Reminder
-from ideabox.clock import SettableClock
 from tests.conftest import CaughtMail, MailSink, Service
 from tests.replies import as_bytes, outlook_reply
 from workflows.campaigns import start_campaign
 from workflows.decisions import report_due_decisions
 from workflows.org import import_people
-from workflows.queue import redis_settings
 from workflows.reminders import send_due_reminders
 from workflows.transport import make_transport
 from workflows.worker import make_worker, stop_worker, sweep

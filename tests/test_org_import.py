@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from core.app import App
 from db.models import Idea, IdeaStatus, OutboxMail, Person
-from ideabox.app import App
 from workflows.org import ImportFailed, import_people
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"

@@ -14,9 +14,9 @@ import pytest
 import trustme
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
+from core.app import App
+from core.mail import Headers
 from db.models import OutboxMail
-from ideabox.app import App
-from ideabox.mail import Headers
 from intake.server import bound_port
 from tests.conftest import MailSink
 from workflows.outbox import add_mail, send_mail

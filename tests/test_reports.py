@@ -21,6 +21,8 @@ from typing import Any
 
 from PIL import Image
 
+from core.app import App
+from core.mail import render
 from db.models import (
     BounceState,
     Campaign,
@@ -31,8 +33,6 @@ from db.models import (
     Person,
     ReportRun,
 )
-from ideabox.app import App
-from ideabox.mail import render
 from tests.conftest import MailSink, Service
 from workflows.reports import (
     CSV_COLUMNS,

@@ -18,16 +18,16 @@ from typing import Any, TypeVar
 import pytest
 from arq.connections import ArqRedis
 
+from core.app import App
+from core.clock import SettableClock
+from core.queue import Queue
+from core.tokens import TokenKind, reply_address
 from db.models import Campaign, Idea, InboundMessage, Invitation, Person
-from ideabox.app import App
-from ideabox.clock import SettableClock
-from ideabox.tokens import TokenKind, reply_address
 from intake.batcher import Batcher
 from intake.server import Listener, start_listener
 from intake.store import NewMessage, store_messages
 from tests.conftest import DOMAIN
 from workflows.org import import_people
-from workflows.queue import Queue
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"
 PLAIN = f"ideas@{DOMAIN}"

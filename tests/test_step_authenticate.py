@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from core.tokens import TokenKind, reply_address
 from db.models import Decision, Idea, InboundMessage
-from ideabox.tokens import TokenKind, reply_address
 from intake.message import Inbound
 from intake.steps.authenticate import authentication_failure
 from intake.steps.parse import parse_bytes

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from ideabox.mail import LANGUAGES, PARTS, TEMPLATE_DIR, mail_kinds, render
+from core.mail import LANGUAGES, PARTS, TEMPLATE_DIR, mail_kinds, render
 from workflows.links import Link
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'

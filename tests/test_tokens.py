@@ -1,6 +1,6 @@
 import pytest
 
-from ideabox.tokens import BadToken, TokenKind, make_token, read_token, reply_address, split_address
+from core.tokens import BadToken, TokenKind, make_token, read_token, reply_address, split_address
 
 KEY = b"k" * 32
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from core.app import App
+from core.mail import Headers, language_of, new_message_id
+from core.tokens import TokenKind
 from db.models import BounceState, Campaign, Invitation, Person
-from ideabox.app import App
-from ideabox.mail import Headers, language_of, new_message_id
-from ideabox.tokens import TokenKind
 from workflows.links import token_address
 from workflows.outbox import add_mail, nudge
 

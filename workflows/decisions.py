@@ -15,10 +15,10 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from core.app import App
+from core.mail import Headers, language_of
+from core.tokens import TokenKind
 from db.models import Campaign, Decision, Idea, IdeaStatus, Outcome, Person
-from ideabox.app import App
-from ideabox.mail import Headers, language_of
-from ideabox.tokens import TokenKind
 from intake.message import PersonRef
 from workflows.calendar import BusinessCalendar
 from workflows.ideas import notify_manager, reassign

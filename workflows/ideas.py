@@ -7,10 +7,10 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.app import App
+from core.mail import Headers, language_of
+from core.tokens import TokenKind
 from db.models import Campaign, Decision, Idea, IdeaStatus, Invitation, OutboxMail, Person
-from ideabox.app import App
-from ideabox.mail import Headers, language_of
-from ideabox.tokens import TokenKind
 from intake.message import Inbound, Role
 from workflows.links import decide_links, decide_subject, token_address
 from workflows.outbox import add_mail

@@ -10,34 +10,20 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.transactions import in_transaction
 
+from core.app import App
 from db.models import BounceState, Idea, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
-from ideabox.app import App
-from intake.context import StepContext
+from intake.context import step_context
 from intake.errors import Rejection, outcome_of
 from intake.message import Inbound, Kind, Role
 from intake.pipeline import understand
 from intake.steps.authenticate import from_address
 from workflows import ideas
 from workflows.decisions import DecisionRefused, record_decision
-from workflows.directory import DbDirectory
 from workflows.outbox import nudge
 
 log = logging.getLogger(__name__)
 
 SOFT_BOUNCES_MAKE_HARD = 5
-
-
-def step_context(app: App) -> StepContext:
-    s = app.settings
-    return StepContext(
-        directory=DbDirectory(hr_emails=tuple(s.hr_addresses)),
-        key=s.key,
-        local_part=s.local_part,
-        domain=s.domain,
-        hr_emails=tuple(s.hr_addresses),
-        default_language=s.default_language,
-        trusted_authserv_id=s.trusted_authserv_id,
-    )
 
 
 async def process_inbound(app: App, inbound_id: int) -> str:
@@ -53,7 +39,7 @@ async def process_inbound(app: App, inbound_id: int) -> str:
     )
     rejection: Rejection | None = None
     try:
-        msg = await understand(msg, step_context(app))
+        msg = await understand(msg, step_context(app.settings))
     except Rejection as exc:
         rejection = exc
         msg = exc.understood or msg

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from ideabox.app import App
-from ideabox.tokens import TokenKind, reply_address
+from core.app import App
+from core.tokens import TokenKind, reply_address
 
 # The words the mailto links prefill, per manager language.
 DECIDE_LINKS = {

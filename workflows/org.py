@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.transactions import in_transaction
 
+from core.app import App
 from db.models import Campaign, Idea, IdeaStatus, Person
-from ideabox.app import App
 from workflows.ideas import notify_manager, reassign
 from workflows.outbox import nudge
 

@@ -19,11 +19,11 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F, Q
 
+from core.app import App
+from core.mail import Attachment, Headers, build_message, render
+from core.queue import SEND_MAIL, SEND_MAILS, mail_job_id, mails_job_id
+from core.tokens import TokenKind, reply_address
 from db.models import OutboxMail
-from ideabox.app import App
-from ideabox.mail import Attachment, Headers, build_message, render
-from ideabox.tokens import TokenKind, reply_address
-from workflows.queue import SEND_MAIL, SEND_MAILS, mail_job_id, mails_job_id
 from workflows.transport import Transport
 
 log = logging.getLogger(__name__)

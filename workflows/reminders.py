@@ -23,10 +23,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.app import App
+from core.mail import Headers, language_of
+from core.tokens import TokenKind
 from db.models import Idea, IdeaStatus, Person, Reminder, ReminderDigest
-from ideabox.app import App
-from ideabox.mail import Headers, language_of
-from ideabox.tokens import TokenKind
 from workflows.calendar import BusinessCalendar
 from workflows.links import decide_links, decide_subject, token_address
 from workflows.outbox import add_mail, nudge

@@ -32,9 +32,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.app import App
+from core.mail import Attachment, Headers, language_of, render
 from db.models import BounceState, ReportRun
-from ideabox.app import App
-from ideabox.mail import Attachment, Headers, language_of, render
 from workflows.outbox import add_mail, nudge
 
 log = logging.getLogger(__name__)

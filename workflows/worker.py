@@ -15,11 +15,11 @@ from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
-from ideabox.app import App
+from core.app import App
+from core.queue import PROCESS_INBOUND, SEND_MAIL, SEND_MAILS, inbound_job_id
 from workflows.decisions import report_due_decisions
 from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
-from workflows.queue import PROCESS_INBOUND, SEND_MAIL, SEND_MAILS, inbound_job_id
 from workflows.reminders import send_due_reminders
 from workflows.reports import weekly_report_due
 from workflows.transport import Transport

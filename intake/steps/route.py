@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ideabox.tokens import BadToken, TokenKind, read_token, split_address
+from core.tokens import BadToken, TokenKind, read_token, split_address
 from intake.context import StepContext
 from intake.errors import BadToken as BadTokenRejection
 from intake.errors import NotRoutable, UnknownRecipient

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ideabox.clock import Clock, WallClock
-from ideabox.settings import Settings
-from workflows.queue import Queue
+from core.clock import Clock, WallClock
+from core.queue import Queue
+from core.settings import Settings
 
 
 @dataclass
