@@ -21,6 +21,7 @@ WORKDIR /app
 
 COPY pyproject.toml README.md ./
 COPY ideabox ./ideabox
+COPY core ./core
 COPY intake ./intake
 COPY workflows ./workflows
 COPY templates ./templates

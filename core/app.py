@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.about import About
 from core.clock import Clock, WallClock
 from core.queue import Queue
 from core.settings import Settings
+from core.tokens import reply_address
 
 
 @dataclass
@@ -14,3 +16,8 @@ class App:
     settings: Settings
     queue: Queue = field(default_factory=lambda: Queue(None))
     clock: Clock = field(default_factory=WallClock)
+
+    def reply_address(self, about: About) -> str:
+        """The signed address whose replies come back about ``about``."""
+        s = self.settings
+        return reply_address(s.key, s.local_part, s.domain, about)

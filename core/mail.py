@@ -8,6 +8,7 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,29 @@ import templates
 LANGUAGES = ("nl", "en")
 PARTS = ("subject", "txt", "html")
 TEMPLATE_DIR = Path(templates.__file__).parent
+
+
+class MailKind(StrEnum):
+    """Every mail ideabox sends; each has its folder of templates under ``templates/``."""
+
+    INVITATION = "invitation"  # a campaign's question, to each person invited
+    IDEA_RECEIVED = "idea_received"  # thanks, to the author
+    IDEA_NOTIFICATION = "idea_notification"  # a new (or forwarded) idea, to who decides
+    REMINDER = "reminder"  # the ideas still waiting, to their manager
+    DECISION_CONFIRMATION = "decision_confirmation"  # what was understood, to who decided
+    DECISION_REPORT = "decision_report"  # the decision, to the author
+    DECISION_HELP = "decision_help"  # how to decide, after an unclear reply
+    ASK_AGAIN = "ask_again"  # what is your idea?, after an empty reply
+    WEEKLY_REPORT = "weekly_report"  # HR's weekly status
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """Who a mail goes to, and in which language."""
+
+    email: str
+    name: str
+    language: str
 
 
 @cache
@@ -34,7 +58,7 @@ def environment() -> jinja2.Environment:
     )
 
 
-def mail_kinds() -> list[str]:
+def template_folders() -> list[str]:
     return sorted(p.name for p in TEMPLATE_DIR.iterdir() if p.is_dir() and p.name[0] != "_")
 
 
@@ -49,10 +73,12 @@ class Rendered:
     html: str
 
 
-def render(kind: str, language: str, context: Mapping[str, Any]) -> Rendered:
+def render(kind: MailKind, language: str, context: Mapping[str, Any]) -> Rendered:
     env = environment()
     values = {"lang": language, **context}
-    parts = [env.get_template(f"{kind}/{language}.{part}.j2").render(values) for part in PARTS]
+    parts = [
+        env.get_template(f"{kind.value}/{language}.{part}.j2").render(values) for part in PARTS
+    ]
     # A subject is one line, whatever the template's whitespace.
     subject = " ".join(parts[0].split())
     return Rendered(subject=subject, text=parts[1], html=parts[2])

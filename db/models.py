@@ -101,7 +101,10 @@ class InboundMessage(Model):
     received_at = fields.DatetimeField()
     status = fields.CharEnumField(InboundStatus, default=InboundStatus.RECEIVED, max_length=12)
     kind = fields.CharField(max_length=16, null=True)  # idea, decision, bounce, auto_reply...
-    reason = fields.TextField(null=True)  # why it became what it did, or was set aside
+    # Why it was set aside or failed: a code (intake.errors, or "failed"); None when acted on.
+    reason = fields.TextField(null=True)
+    detail = fields.TextField(null=True)  # what it became ("idea 12"), or why not, in words
+    trace = fields.JSONField[list[str]](null=True)  # the pipeline's steps, as they ran
     processed_at = fields.DatetimeField(null=True)
 
     class Meta:

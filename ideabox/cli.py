@@ -230,7 +230,8 @@ def ideas_decide(
     """Record a decision on the manager's behalf (HR). The employee is told after the
     grace period (IDEABOX_DECISION_GRACE_MINUTES) by the running service."""
     from db.models import Outcome
-    from workflows.decisions import DecisionRefused, decide
+    from intake.errors import ForwardRefused
+    from workflows.decisions import decide
 
     try:
         chosen = Outcome(outcome.strip().lower())
@@ -240,15 +241,19 @@ def ideas_decide(
     if chosen is Outcome.FORWARD and not to:
         fail("forward needs --to EMAIL")
 
-    async def work(app: App) -> None:
+    async def work(app: App) -> bool:
         if not await Idea.exists(id=idea_id):
-            raise DecisionRefused(f"no idea with id {idea_id}")
+            return False
         await decide(app, idea_id, chosen, note, forward_to=to)
+        return True
 
     try:
-        run_with_app(work)
-    except DecisionRefused as refused:
-        fail(str(refused))
+        found = run_with_app(work)
+    except ForwardRefused as refused:
+        fail(refused.detail)
+        return
+    if not found:
+        fail(f"no idea with id {idea_id}")
     typer.echo(f"idea {idea_id}: {chosen.value}")
 
 

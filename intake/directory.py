@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.about import About, Topic
 from db.models import Idea, Invitation, OutboxMail, Person
 from intake.message import PersonRef
 
@@ -38,17 +39,17 @@ class DbDirectory:
         idea = await Idea.get_or_none(id=idea_id)
         return (idea.author_id, idea.manager_id) if idea else None
 
-    async def thread_ref(self, message_ids: list[str]) -> str | None:
+    async def thread_ref(self, message_ids: list[str]) -> About | None:
         invitation = await Invitation.filter(message_id__in=message_ids).first()
         if invitation is not None:
-            return f"invitation:{invitation.id}"
+            return About(Topic.INVITATION, invitation.id)
         refs = await OutboxMail.filter(
             message_id__in=message_ids, ref__not_isnull=True
         ).values_list("message_id", "ref")
         by_id = dict(refs)
         for message_id in message_ids:  # nearest first
             if message_id in by_id:
-                return str(by_id[message_id])
+                return About.from_ref(str(by_id[message_id]))
         return None
 
     async def may_decide(self, person: PersonRef, idea_id: int) -> bool:

@@ -9,9 +9,9 @@
     │   ├── SenderNotAllowed     550 5.7.1  the envelope sender may not use this token
     │   └── RateLimited          451 4.7.1  too many messages from one sender, try later
     └── SetAside                 accepted (250), then recorded and not acted on
+                                 (bounces and automatic replies are not rejections:
+                                 they are recorded as what they are, see Kind)
         ├── MailLoop             our own mail came back
-        ├── AutoReply            out-of-office and other automatic replies
-        ├── Bounce               a delivery status notification (read, never answered)
         ├── UnknownSender        nobody we know; never answered (no backscatter)
         ├── SenderMismatch       From is not the person the reply address belongs to
         ├── Unauthenticated      the receiving MX says DMARC/DKIM failed
@@ -19,10 +19,12 @@
         ├── NotAllowedToDecide   a decision from someone who may not take it
         ├── EmptyReply           nothing left after trimming: ask again
         ├── UnclearDecision      no outcome word found: send the help mail
-        └── DigestReply          a reply to a reminder about several ideas: help mail
+        ├── DigestReply          a reply to a reminder about several ideas: help mail
+        ├── ForwardUnknown       forward to an address ideabox does not know: help mail
+        └── ForwardSame          forward to the manager who decides already: help mail
 
-What each reason leads to (SMTP code, silence, or a short mail to a known person) is in
-``OUTCOMES`` below, in one place.
+What each reason leads to (an SMTP reply, silence, or a short mail to a known person) is
+in ``OUTCOMES`` below, in one place; every class has its row (a test checks).
 """
 
 from __future__ import annotations
@@ -30,15 +32,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from core.mail import MailKind
+
 if TYPE_CHECKING:
     from intake.message import Inbound
 
 
 class Rejection(Exception):
-    """Base class: ``reason`` is the short name stored on the inbound row."""
+    """Base class: ``reason`` is the code stored on the inbound row, ``detail`` the rest."""
 
     reason = "rejected"
-    problem = ""  # for a help mail: what to explain (a code its template words)
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.reason)
@@ -46,6 +49,16 @@ class Rejection(Exception):
         # The message as the pipeline understood it when this was raised (who sent it,
         # what it answers): enough to send a help mail to a known person.
         self.understood: Inbound | None = None
+
+    @property
+    def problem(self) -> str:
+        """What the help mail explains: a code its template words ('' for the general)."""
+        return ""
+
+    @property
+    def address(self) -> str:
+        """An address the help mail names (the forward target), if any."""
+        return ""
 
 
 class SmtpRejection(Rejection):
@@ -84,14 +97,6 @@ class MailLoop(SetAside):
     reason = "mail_loop"
 
 
-class AutoReply(SetAside):
-    reason = "auto_reply"
-
-
-class Bounce(SetAside):
-    reason = "bounce"
-
-
 class UnknownSender(SetAside):
     reason = "unknown_sender"
 
@@ -124,42 +129,69 @@ class DigestReply(SetAside):
     """A reply to a reminder listing several ideas: which one is decided is unknown."""
 
     reason = "digest_reply"
-    problem = "digest"
+
+    @property
+    def problem(self) -> str:
+        return "digest"
+
+
+class ForwardRefused(SetAside):
+    """A forward that cannot be done as asked; ``target`` is the address the manager gave."""
+
+    def __init__(self, detail: str, target: str) -> None:
+        super().__init__(detail)
+        self.target = target
+
+    @property
+    def problem(self) -> str:
+        return self.reason
+
+    @property
+    def address(self) -> str:
+        return self.target
+
+
+class ForwardUnknown(ForwardRefused):
+    reason = "forward_unknown"
+
+
+class ForwardSame(ForwardRefused):
+    reason = "forward_same"
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Answer:
     """What the sender hears: an SMTP reply, or (after 250) a mail of this kind, or nothing."""
 
     smtp_reply: str | None = None
-    help_mail: str | None = None
+    help_mail: MailKind | None = None
 
 
-SILENT = Outcome()
+SILENT = Answer()
 
-OUTCOMES: dict[type[Rejection], Outcome] = {
-    UnknownRecipient: Outcome("550 5.1.1 No such recipient here"),
-    BadToken: Outcome("550 5.1.1 This reply address is not valid (was it changed?)"),
-    TooManyRecipients: Outcome("452 4.5.3 Too many recipients"),
-    MessageTooLarge: Outcome("552 5.3.4 Message too large"),
-    SenderNotAllowed: Outcome("550 5.7.1 Sender not allowed to use this reply address"),
-    RateLimited: Outcome("451 4.7.1 Too many messages from this sender; try again later"),
+OUTCOMES: dict[type[Rejection], Answer] = {
+    UnknownRecipient: Answer("550 5.1.1 No such recipient here"),
+    BadToken: Answer("550 5.1.1 This reply address is not valid (was it changed?)"),
+    TooManyRecipients: Answer("452 4.5.3 Too many recipients"),
+    MessageTooLarge: Answer("552 5.3.4 Message too large"),
+    SenderNotAllowed: Answer("550 5.7.1 Sender not allowed to use this reply address"),
+    RateLimited: Answer("451 4.7.1 Too many messages from this sender; try again later"),
     MailLoop: SILENT,
-    AutoReply: SILENT,
-    Bounce: SILENT,
     UnknownSender: SILENT,
     SenderMismatch: SILENT,
     Unauthenticated: SILENT,
     NotRoutable: SILENT,
     NotAllowedToDecide: SILENT,
-    EmptyReply: Outcome(help_mail="ask_again"),
-    UnclearDecision: Outcome(help_mail="decision_help"),
-    DigestReply: Outcome(help_mail="decision_help"),
+    EmptyReply: Answer(help_mail=MailKind.ASK_AGAIN),
+    UnclearDecision: Answer(help_mail=MailKind.DECISION_HELP),
+    DigestReply: Answer(help_mail=MailKind.DECISION_HELP),
+    ForwardUnknown: Answer(help_mail=MailKind.DECISION_HELP),
+    ForwardSame: Answer(help_mail=MailKind.DECISION_HELP),
 }
 
 
-def outcome_of(rejection: Rejection) -> Outcome:
-    return OUTCOMES.get(type(rejection), SILENT)
+def outcome_of(rejection: Rejection) -> Answer:
+    return OUTCOMES[type(rejection)]
 
 
 def smtp_reply(rejection: SmtpRejection) -> str:

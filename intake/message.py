@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from enum import StrEnum
 from typing import Protocol, Self
 
+from core.about import About, Topic
 from intake.trimmer import TrimmedReply
 
 
@@ -21,17 +22,6 @@ class Kind(StrEnum):
     UNKNOWN = "unknown"
 
 
-class Role(StrEnum):
-    """What the message answers, known from the address it was sent to or its headers."""
-
-    INVITATION_REPLY = "invitation_reply"  # -> idea in a campaign
-    DECISION_REPLY = "decision_reply"  # manager answers an idea notification -> decision
-    AUTHOR_REPLY = "author_reply"  # employee answers mail about their idea -> new idea
-    BOUNCE_RETURN = "bounce_return"  # came back to the envelope sender of an outbox mail
-    DIGEST_REPLY = "digest_reply"  # answers a reminder about several ideas -> help mail
-    PLAIN = "plain"  # written to the plain address -> idea outside any campaign
-
-
 @dataclass(frozen=True, slots=True)
 class PersonRef:
     id: int | None  # None: an HR address that is not a person in the organisation
@@ -43,10 +33,22 @@ class PersonRef:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    role: Role
-    object_id: int | None = None  # invitation, idea or outbox id, by role
+    """What the message answers: known from the address it was sent to, or its thread."""
+
+    about: About | None  # None: written to the plain address, about nothing yet
     via: str = "token"  # token, thread (In-Reply-To/References) or plain
     verified: bool = True  # False offline (``ideabox parse``): the HMAC was not checked
+
+    @property
+    def topic(self) -> Topic | None:
+        return self.about.topic if self.about else None
+
+    @property
+    def object_id(self) -> int | None:
+        return self.about.id if self.about else None
+
+
+PLAIN = Route(None, via="plain")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class Inbound:
     bounce: BounceReport | None = None
     away_until: str | None = None  # ISO date an out-of-office names as the return day
     notes: tuple[str, ...] = ()  # what the steps observed, for ``ideabox parse``
+    trace: tuple[str, ...] = ()  # the steps that ran, each with what it noted
 
     @property
     def msg(self) -> EmailMessage:
@@ -97,6 +100,12 @@ class Inbound:
 
     def noting(self, note: str) -> Self:
         return replace(self, notes=(*self.notes, note))
+
+    def traced(self, step: str, since: Inbound, outcome: str = "") -> Self:
+        """This copy with ``step`` in the trace, with the notes it added since ``since``."""
+        said = [*self.notes[len(since.notes) :], *([outcome] if outcome else [])]
+        entry = f"{step}: {'; '.join(said)}" if said else step
+        return replace(self, trace=(*self.trace, entry))
 
 
 class Directory(Protocol):
@@ -115,8 +124,8 @@ class Directory(Protocol):
         """(author id, manager id) of an idea."""
         ...
 
-    async def thread_ref(self, message_ids: list[str]) -> str | None:
-        """What one of our mails with these Message-IDs was about, e.g. ``idea:7``."""
+    async def thread_ref(self, message_ids: list[str]) -> About | None:
+        """What one of our mails with these Message-IDs was about, nearest first."""
         ...
 
     async def may_decide(self, person: PersonRef, idea_id: int) -> bool: ...

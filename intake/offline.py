@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from core.about import About
 from core.settings import Settings
 from intake.context import StepContext
 from intake.errors import Rejection
-from intake.message import Inbound, Kind, PersonRef
+from intake.message import Inbound, Kind, PersonRef, Route
 from intake.pipeline import understand
 from intake.steps.route import thread_ids
 
@@ -30,7 +31,7 @@ class OfflineDirectory:
     async def idea_people(self, idea_id: int) -> tuple[int, int | None] | None:
         return None
 
-    async def thread_ref(self, message_ids: list[str]) -> str | None:
+    async def thread_ref(self, message_ids: list[str]) -> About | None:
         return None
 
     async def may_decide(self, person: PersonRef, idea_id: int) -> bool:
@@ -52,6 +53,13 @@ def _envelope(raw: bytes, settings: Settings) -> tuple[str, tuple[str, ...]]:
     return_path = str(msg.get("Return-Path", "") or "").strip()
     mail_from = "<>" if return_path == "<>" else return_path.strip("<>")
     return mail_from, tuple(dict.fromkeys(ours)) or (settings.address,)
+
+
+def _role(route: Route | None) -> str | None:
+    """What the message answers, as ``ideabox parse`` prints it: a topic, or plain."""
+    if route is None:
+        return None
+    return route.topic.value if route.topic else "plain"
 
 
 async def understand_file(path: Path, settings: Settings) -> dict[str, Any]:
@@ -78,7 +86,7 @@ async def understand_file(path: Path, settings: Settings) -> dict[str, Any]:
         "body": parts.body if parts else "",
         "signoff": parts.signoff if parts else "",
         "signature": parts.signature if parts else "",
-        "role": str(msg.route.role) if msg.route else None,
+        "role": _role(msg.route),
         "token_verified": msg.route.verified if msg.route else None,
         "reason": reason,
         "notes": list(msg.notes),

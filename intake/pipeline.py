@@ -37,14 +37,30 @@ STEPS: tuple[Step, ...] = (
 MACHINE_KINDS = frozenset({Kind.BOUNCE, Kind.AUTO_REPLY})
 
 
+class StepFailed(Exception):
+    """A step raised something other than a Rejection: a bug, or input it cannot handle.
+
+    ``understood`` is the message as far as it got, its trace naming the failed step.
+    """
+
+    def __init__(self, understood: Inbound, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.understood = understood
+        self.error = error
+
+
 async def understand(msg: Inbound, ctx: StepContext) -> Inbound:
-    """Run the steps; a Rejection raised carries the message as understood until then."""
+    """Run the steps; what is raised carries the message as understood until then."""
     for step in STEPS:
+        before = msg
         try:
-            msg = await step(msg, ctx)
+            msg = (await step(msg, ctx)).traced(step.__name__, before)
         except Rejection as rejection:
-            rejection.understood = msg
+            rejection.understood = before.traced(step.__name__, before, rejection.reason)
             raise
+        except Exception as error:
+            failed = before.traced(step.__name__, before, f"failed: {type(error).__name__}")
+            raise StepFailed(failed, error) from error
         if msg.kind in MACHINE_KINDS and step is route:
             break
     return msg

@@ -10,10 +10,11 @@ here would only bounce mail back to a sender nobody verified.
 
 from __future__ import annotations
 
+from core.about import Topic
 from intake.errors import SenderNotAllowed
-from intake.message import Directory, Role, Route
+from intake.message import Directory, Route
 
-OPEN_TO_ANYONE = (Role.BOUNCE_RETURN,)
+OPEN_TO_ANYONE = (Topic.BOUNCE,)
 
 
 def is_null_sender(mail_from: str) -> bool:
@@ -22,7 +23,7 @@ def is_null_sender(mail_from: str) -> bool:
 
 async def check_sender(mail_from: str, route: Route | None, directory: Directory) -> None:
     """Raise SenderNotAllowed when ``mail_from`` may not write to ``route``."""
-    if route is None or route.role in OPEN_TO_ANYONE or route.object_id is None:
+    if route is None or route.topic in OPEN_TO_ANYONE or route.object_id is None:
         return  # the plain address, or a bounce address: anyone may write there
     if is_null_sender(mail_from):
         raise SenderNotAllowed("the null sender may not reply to a personal address")
@@ -30,15 +31,15 @@ async def check_sender(mail_from: str, route: Route | None, directory: Directory
     if person is None:
         return
     object_id = route.object_id
-    if route.role is Role.INVITATION_REPLY:
+    if route.topic is Topic.INVITATION:
         owner = await directory.invitation_person(object_id)
         if owner is not None and owner != person.id:
             raise SenderNotAllowed("this invitation was sent to someone else")
-    elif route.role is Role.AUTHOR_REPLY:
+    elif route.topic is Topic.AUTHOR:
         people = await directory.idea_people(object_id)
         if people is not None and people[0] != person.id:
             raise SenderNotAllowed("this idea is someone else's")
-    elif route.role is Role.DECISION_REPLY:
+    elif route.topic is Topic.IDEA:
         people = await directory.idea_people(object_id)
         if people is None or people[1] == person.id:
             return  # unknown idea (the worker says so) or its own manager: one query

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from core.about import About, Topic
 from core.app import App
-from core.tokens import TokenKind, read_token, split_address
+from core.tokens import read_token, split_address
 from db.models import BounceState, Campaign, Invitation, OutboxMail, Person
 from tests.conftest import DOMAIN
 from workflows.campaigns import NobodyToInvite, start_campaign
@@ -37,8 +38,7 @@ async def test_one_invitation_per_person_in_the_department(app: App) -> None:
         message = message_from_bytes(mail.raw_bytes, policy=policy.default)
         token = split_address(str(message["Reply-To"]), "ideas", DOMAIN)
         assert token is not None
-        parsed = read_token(app.settings.key, token)
-        assert (parsed.kind, parsed.object_id) == (TokenKind.INVITATION, invitation.id)
+        assert read_token(app.settings.key, token) == About(Topic.INVITATION, invitation.id)
 
 
 async def test_language_and_anonymity_reach_the_invitation(app: App) -> None:

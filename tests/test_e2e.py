@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.tokens import TokenKind, reply_address
+from core.about import About, Topic
 from db.models import Idea, InboundMessage, InboundStatus, Invitation, OutboxMail, Person
 from tests.conftest import DOMAIN, MailSink, Service
 from tests.replies import as_bytes, outlook_reply
@@ -81,9 +81,7 @@ async def test_a_reply_to_an_invitation_becomes_an_idea_for_the_manager(
     assert "De koffieautomaat op de tweede verdieping" in notification.text()
     assert "akkoord" in notification.text()
     assert "De koffieautomaat" in notification.html()
-    decide_address = reply_address(
-        service.app.settings.key, "ideas", DOMAIN, TokenKind.IDEA, idea.id
-    )
+    decide_address = service.app.reply_address(About(Topic.IDEA, idea.id))
     assert notification.header("Reply-To") == decide_address
     assert f"mailto:{decide_address}?" in notification.html()
 
@@ -95,6 +93,13 @@ async def test_a_reply_to_an_invitation_becomes_an_idea_for_the_manager(
     inbound = await InboundMessage.get()
     assert inbound.status == InboundStatus.PROCESSED and inbound.kind == "idea"
     assert inbound.raw_bytes == as_bytes(reply)
+    # What it became, why, and the steps that got it there, each in its own column.
+    assert (inbound.reason, inbound.detail) == (None, f"idea {idea.id}")
+    assert inbound.trace is not None
+    assert [step.partition(":")[0] for step in inbound.trace] == [
+        "parse", "classify", "route", "authenticate", "extract", "trim", "interpret"
+    ]  # fmt: skip
+    assert idea.inbound_id == inbound.id
 
 
 async def test_english_manager_gets_english_mail(service: Service, sink: MailSink) -> None:
@@ -162,7 +167,7 @@ async def test_the_same_message_delivered_twice_makes_one_idea(
 
 async def test_unknown_recipients_and_bad_tokens_are_refused_at_rcpt(service: Service) -> None:
     await import_people(service.app, SAMPLE)
-    good = reply_address(service.app.settings.key, "ideas", DOMAIN, TokenKind.INVITATION, 1)
+    good = service.app.reply_address(About(Topic.INVITATION, 1))
     at = good.index("@")
     forged = good[: at - 1] + ("a" if good[at - 1] != "a" else "b") + good[at:]
     for recipient, code in (
@@ -223,7 +228,8 @@ async def test_someone_else_using_an_invitation_gets_nothing(
     await service.settle()
     assert await Idea.all().count() == 0
     inbound = await InboundMessage.get()
-    assert inbound.reason is not None and inbound.reason.startswith("sender_mismatch")
+    assert inbound.reason == "sender_mismatch" and inbound.trace is not None
+    assert inbound.trace[-1] == "authenticate: sender_mismatch"
     assert len(sink.mails) == 9
 
 

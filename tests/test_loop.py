@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from core.clock import SettableClock
 from core.queue import redis_settings
-from db.models import Decision, Idea, IdeaStatus, OutboxMail, Person, Reminder
+from db.models import Decision, Idea, IdeaStatus, InboundMessage, OutboxMail, Person, Reminder
 from tests.conftest import CaughtMail, MailSink, Service
 from tests.replies import as_bytes, outlook_reply
 from workflows.campaigns import start_campaign
@@ -159,6 +159,9 @@ async def test_a_correction_within_the_grace_period_wins(service: Service, sink:
         ("accepted", True),
         ("declined", False),
     ]
+    # Each decision links to the reply it came from.
+    replies = await InboundMessage.filter(kind="decision").order_by("id")
+    assert [d.inbound_id for d in decisions] == [r.id for r in replies]
     assert (await Idea.get()).status == IdeaStatus.DECLINED
 
 

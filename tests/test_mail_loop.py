@@ -123,7 +123,7 @@ async def test_our_own_mail_coming_back_is_dropped(service: Service, sink: MailS
     assert refused == {}
     await service.settle()
     row = await InboundMessage.get()
-    assert row.reason is not None and row.reason.startswith("mail_loop")
+    assert row.reason == "mail_loop"
     assert sink.mails == []
 
 
@@ -184,5 +184,5 @@ async def test_a_bounce_to_the_verp_address_marks_the_address(
     tom = await Person.get(email=TOM)
     assert tom.bounce_state == BounceState.HARD
     row = await InboundMessage.get()
-    assert row.kind == "bounce" and row.reason is not None and "5.1.1" in row.reason
+    assert row.kind == "bounce" and row.detail is not None and "5.1.1" in row.detail
     assert len(sink.mails) == 9  # a bounce is never answered

@@ -15,11 +15,11 @@ import trustme
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 from core.app import App
-from core.mail import Headers
+from core.mail import MailKind, Recipient
 from db.models import OutboxMail
 from intake.server import bound_port
 from tests.conftest import MailSink
-from workflows.outbox import add_mail, send_mail
+from workflows.outbox import mail_to, send_mail
 from workflows.transport import RelayTransport, parse_relay_url
 
 USER, PASSWORD = "ideabox", "s3cret pass"
@@ -79,13 +79,13 @@ async def relay(sink: MailSink, **options: Any) -> AsyncIterator[int]:
 
 
 async def queued_mail(app: App) -> OutboxMail:
-    return await add_mail(
+    return await mail_to(
         app,
         None,  # type: ignore[arg-type]  # outside a transaction
-        kind="idea_received",
-        language="en",
-        context={"name": "Tom", "idea_text": "Plants", "manager_name": "Emma", "anonymous": False},
-        headers=Headers(to="tom.smith@example.nl", to_name="Tom Smith"),
+        MailKind.IDEA_RECEIVED,
+        Recipient("tom.smith@example.nl", "Tom Smith", "en"),
+        None,
+        {"idea_text": "Plants", "manager_name": "Emma", "anonymous": False},
     )
 
 

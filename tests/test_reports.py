@@ -22,7 +22,7 @@ from typing import Any
 from PIL import Image
 
 from core.app import App
-from core.mail import render
+from core.mail import MailKind, render
 from db.models import (
     BounceState,
     Campaign,
@@ -444,7 +444,9 @@ async def test_text_and_html_carry_the_same_figures_in_both_languages(app: App) 
         ("en", ("Received this week", "Overdue", "3.5", "Zorg + other")),
     ):
         localised = dataclasses.replace(report, language=language)
-        rendered = render("weekly_report", language, report_context(localised, chart_cid="c@x"))
+        rendered = render(
+            MailKind.WEEKLY_REPORT, language, report_context(localised, chart_cid="c@x")
+        )
         plain, shown = rendered.text, visible_text(rendered.html)
         assert plain == render_text(localised)
         for word in words:

@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 import pytest
 from arq.connections import ArqRedis
 
+from core.about import About, Topic
 from core.app import App
 from core.clock import SettableClock
 from core.queue import Queue
-from core.tokens import TokenKind, reply_address
 from db.models import Campaign, Idea, InboundMessage, Invitation, Person
 from intake.batcher import Batcher
 from intake.server import Listener, start_listener
@@ -124,8 +124,8 @@ async def stored() -> int:
     return await InboundMessage.all().count()
 
 
-def address(app: App, kind: TokenKind, object_id: int) -> str:
-    return reply_address(app.settings.key, "ideas", DOMAIN, kind, object_id)
+def address(app: App, topic: Topic, object_id: int) -> str:
+    return app.reply_address(About(topic, object_id))
 
 
 # --- recipients ------------------------------------------------------------------------
@@ -139,7 +139,7 @@ async def test_an_address_that_is_not_ours_is_refused_at_rcpt(intake: Intake, to
 
 
 async def test_a_changed_token_is_refused_at_rcpt(intake: Intake) -> None:
-    good = address(intake.app, TokenKind.INVITATION, 1)
+    good = address(intake.app, Topic.INVITATION, 1)
     local, _, domain = good.partition("@")
     forged = f"{local[:-1]}{'a' if local[-1] != 'a' else 'b'}@{domain}"
     assert (await intake.send(message(), to=forged))[0] == 550
@@ -232,10 +232,10 @@ async def org(app: App) -> Org:
         author=jan, manager_id=jan.manager_id, text="Koffie", received_at=now, assigned_at=now
     )
     return Org(
-        invitation=address(app, TokenKind.INVITATION, invitation.id),
-        decide=address(app, TokenKind.IDEA, idea.id),
-        author=address(app, TokenKind.AUTHOR, idea.id),
-        bounce=address(app, TokenKind.BOUNCE, 1),
+        invitation=address(app, Topic.INVITATION, invitation.id),
+        decide=address(app, Topic.IDEA, idea.id),
+        author=address(app, Topic.AUTHOR, idea.id),
+        bounce=address(app, Topic.BOUNCE, 1),
     )
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from core.tokens import TokenKind, reply_address
+from core.about import About, Topic
 from db.models import Decision, Idea, InboundMessage
 from intake.message import Inbound
 from intake.steps.authenticate import authentication_failure
 from intake.steps.parse import parse_bytes
-from tests.conftest import DOMAIN, Service
+from tests.conftest import Service
 from workflows.campaigns import start_campaign
 from workflows.org import import_people
 
@@ -83,14 +83,14 @@ async def test_a_forged_decision_is_not_recorded(service: Service) -> None:
         f"{MX}; spf=fail; dkim=none; dmarc=fail header.from=example.nl"
     )
     forged.set_content("afgewezen, nee")
-    decide = reply_address(app.settings.key, "ideas", DOMAIN, TokenKind.IDEA, idea.id)
+    decide = app.reply_address(About(Topic.IDEA, idea.id))
     await service.send(
         forged.as_bytes(policy=SMTP), mail_from="pieter.bakker@example.nl", rcpt_tos=[decide]
     )
     await service.settle()
     assert not await Decision.exists()
     row = await InboundMessage.get(dedupe_key="<forged@attacker.example>")
-    assert row.reason is not None and row.reason.startswith("unauthenticated")
+    assert row.reason == "unauthenticated"
 
 
 def test_a_lookalike_domain_signature_does_not_count() -> None:

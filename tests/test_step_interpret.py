@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.about import About, Topic
 from intake.context import StepContext
 from intake.errors import EmptyReply, NotRoutable, UnclearDecision
-from intake.message import Inbound, Kind, Role, Route
+from intake.message import PLAIN, Inbound, Kind, Route
 from intake.offline import OfflineDirectory
 from intake.steps.interpret import interpret, read_decision, read_idea
 from intake.trimmer import TrimmedReply
@@ -106,26 +107,26 @@ def test_the_tag_counts_in_the_signoff_too() -> None:
     assert read_idea("Meer groen.", "Groet,\nJan #anoniem").anonymous
 
 
-def understood(role: Role, body: str) -> Inbound:
+def understood(topic: Topic | None, body: str) -> Inbound:
     return Inbound(
         raw=b"",
         mail_from="jan@example.nl",
         rcpt_tos=("ideas@ideabox.test",),
-        route=Route(role, 7),
+        route=Route(About(topic, 7)) if topic else PLAIN,
         parts=TrimmedReply(body, "", ""),
     )
 
 
 async def test_roles() -> None:
-    idea = await interpret(understood(Role.INVITATION_REPLY, "Meer groen."), CTX)
+    idea = await interpret(understood(Topic.INVITATION, "Meer groen."), CTX)
     assert idea.kind is Kind.IDEA and idea.idea is not None and idea.idea.text == "Meer groen."
-    plain = await interpret(understood(Role.PLAIN, "Meer groen."), CTX)
+    plain = await interpret(understood(None, "Meer groen."), CTX)
     assert plain.kind is Kind.IDEA
-    decided = await interpret(understood(Role.DECISION_REPLY, "akkoord"), CTX)
+    decided = await interpret(understood(Topic.IDEA, "akkoord"), CTX)
     assert decided.kind is Kind.DECISION and decided.decision is not None
     with pytest.raises(EmptyReply):
-        await interpret(understood(Role.INVITATION_REPLY, "  \n#anoniem\n"), CTX)
+        await interpret(understood(Topic.INVITATION, "  \n#anoniem\n"), CTX)
     with pytest.raises(UnclearDecision):
-        await interpret(understood(Role.DECISION_REPLY, "Hmm, misschien?"), CTX)
+        await interpret(understood(Topic.IDEA, "Hmm, misschien?"), CTX)
     with pytest.raises(NotRoutable):
-        await interpret(understood(Role.BOUNCE_RETURN, "akkoord"), CTX)
+        await interpret(understood(Topic.BOUNCE, "akkoord"), CTX)

@@ -7,12 +7,11 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from core.about import About, Topic
 from core.app import App
-from core.mail import Headers, language_of, new_message_id
-from core.tokens import TokenKind
+from core.mail import MailKind, new_message_id
 from db.models import BounceState, Campaign, Invitation, Person
-from workflows.links import token_address
-from workflows.outbox import add_mail, nudge
+from workflows.outbox import mail_to, nudge, person_recipient
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,23 +64,13 @@ async def start_campaign(
                 message_id=new_message_id(app.settings.domain),
                 using_db=conn,
             )
-            mail = await add_mail(
+            mail = await mail_to(
                 app,
                 conn,
-                kind="invitation",
-                language=language_of(person.language),
-                context={
-                    "name": person.name,
-                    "question": question,
-                    "anonymous": anonymous,
-                    "closes_on": closes_on,
-                },
-                headers=Headers(
-                    to=person.email,
-                    to_name=person.name,
-                    reply_to=token_address(app, TokenKind.INVITATION, invitation.id),
-                ),
-                ref=f"invitation:{invitation.id}",
+                MailKind.INVITATION,
+                person_recipient(person),
+                About(Topic.INVITATION, invitation.id),
+                {"question": question, "anonymous": anonymous, "closes_on": closes_on},
                 message_id=invitation.message_id,
             )
             outbox_ids.append(mail.id)

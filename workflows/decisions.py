@@ -15,26 +15,17 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from core.about import About, Topic
 from core.app import App
-from core.mail import Headers, language_of
-from core.tokens import TokenKind
+from core.mail import MailKind, Recipient, language_of
 from db.models import Campaign, Decision, Idea, IdeaStatus, Outcome, Person
+from intake.errors import ForwardSame, ForwardUnknown
 from intake.message import PersonRef
 from workflows.calendar import BusinessCalendar
 from workflows.ideas import notify_manager, reassign
-from workflows.links import token_address
-from workflows.outbox import add_mail, nudge
+from workflows.outbox import mail_to, nudge, person_recipient
 
 log = logging.getLogger(__name__)
-
-
-class DecisionRefused(Exception):
-    """The decision cannot be recorded as asked; ``problem`` names why for the help mail."""
-
-    def __init__(self, message: str, problem: str = "", address: str = "") -> None:
-        super().__init__(message)
-        self.problem = problem  # forward_unknown, forward_same
-        self.address = address
 
 
 async def record_decision(
@@ -85,26 +76,20 @@ async def record_decision(
     )
     if confirm_to is None:
         return []
-    mail = await add_mail(
+    mail = await mail_to(
         app,
         conn,
-        kind="decision_confirmation",
-        language=language_of(confirm_to.language),
-        context={
-            "name": confirm_to.name,
+        MailKind.DECISION_CONFIRMATION,
+        Recipient(confirm_to.email, confirm_to.name, language_of(confirm_to.language)),
+        About(Topic.IDEA, idea.id),
+        {
             "outcome": outcome.value,
             "note": note,
             "idea_text": idea.text,
             "report_at": _local_time(app, decision.decided_at + grace(app)),
             "grace_minutes": app.settings.decision_grace_minutes,
         },
-        headers=Headers(
-            to=confirm_to.email,
-            to_name=confirm_to.name,
-            reply_to=token_address(app, TokenKind.IDEA, idea.id),
-            auto_submitted="auto-replied",
-        ),
-        ref=f"idea:{idea.id}",
+        auto_submitted="auto-replied",
     )
     return [mail.id]
 
@@ -124,17 +109,11 @@ async def _forward(
         else None
     )
     if target is None:
-        raise DecisionRefused(
-            f"{forward_to or 'no address'} is not someone ideabox knows",
-            problem="forward_unknown",
-            address=forward_to or "",
+        raise ForwardUnknown(
+            f"{forward_to or 'no address'} is not someone ideabox knows", forward_to or ""
         )
     if target.id == idea.manager_id:
-        raise DecisionRefused(
-            f"{target.email} already decides on this idea",
-            problem="forward_same",
-            address=target.email,
-        )
+        raise ForwardSame(f"{target.email} already decides on this idea", target.email)
     await Decision.create(
         idea_id=idea.id,
         outcome=Outcome.FORWARD,
@@ -209,26 +188,20 @@ async def _report(app: App, decision: Decision) -> list[int]:
             .using_db(conn)
             .count()
         )
-        mail = await add_mail(
+        mail = await mail_to(
             app,
             conn,
-            kind="decision_report",
-            language=language_of(author.language),
-            context={
-                "name": author.name,
+            MailKind.DECISION_REPORT,
+            person_recipient(author),
+            About(Topic.AUTHOR, idea.id),
+            {
                 "idea_text": idea.text,
                 "outcome": decision.outcome.value,
                 "note": decision.note,
                 "manager_name": manager.name if manager else None,
                 "update": earlier > 0,
             },
-            headers=Headers(
-                to=author.email,
-                to_name=author.name,
-                reply_to=token_address(app, TokenKind.AUTHOR, idea.id),
-                in_reply_to=idea.author_message_id,
-            ),
-            ref=f"author:{idea.id}",
+            in_reply_to=idea.author_message_id,
         )
         return [mail.id]
 

@@ -7,19 +7,19 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from core.about import About, Topic
 from core.app import App
-from core.mail import Headers, language_of
-from core.tokens import TokenKind
+from core.mail import MailKind, Recipient, language_of
 from db.models import Campaign, Decision, Idea, IdeaStatus, Invitation, OutboxMail, Person
-from intake.message import Inbound, Role
-from workflows.links import decide_links, decide_subject, token_address
-from workflows.outbox import add_mail
+from intake.message import Inbound
+from workflows.links import decide_links, decide_subject
+from workflows.outbox import mail_to, person_recipient
 from workflows.reminders import first_reminder_at
 
 
 async def _campaign_of(msg: Inbound, conn: BaseDBAsyncClient) -> Campaign | None:
     route = msg.route
-    if route is None or route.role is not Role.INVITATION_REPLY or route.object_id is None:
+    if route is None or route.topic is not Topic.INVITATION or route.object_id is None:
         return None
     invitation = await Invitation.get(id=route.object_id, using_db=conn)
     campaign = await Campaign.get(id=invitation.campaign_id, using_db=conn)
@@ -32,7 +32,7 @@ async def _campaign_of(msg: Inbound, conn: BaseDBAsyncClient) -> Campaign | None
 async def _earlier_idea(msg: Inbound, conn: BaseDBAsyncClient) -> Idea | None:
     """The idea whose mail the author answered (a follow-up keeps its anonymity)."""
     route = msg.route
-    if route is None or route.role is not Role.AUTHOR_REPLY or route.object_id is None:
+    if route is None or route.topic is not Topic.AUTHOR or route.object_id is None:
         return None
     return await Idea.get_or_none(id=route.object_id, using_db=conn)
 
@@ -67,7 +67,9 @@ async def shown_department(person: Person, threshold: int, conn: BaseDBAsyncClie
     return person.department if size >= threshold else None
 
 
-async def create_idea(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[int, list[int]]:
+async def create_idea(
+    app: App, conn: BaseDBAsyncClient, msg: Inbound, inbound_id: int | None = None
+) -> tuple[int, list[int]]:
     """Store the idea, mail the manager (or HR) and acknowledge to the author."""
     assert msg.idea is not None and msg.sender is not None and msg.message is not None
     author = await Person.get(id=msg.sender.id, using_db=conn)
@@ -89,6 +91,7 @@ async def create_idea(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[
         author=author,
         manager=manager,
         campaign=campaign,
+        inbound_id=inbound_id,
         text=msg.idea.text,
         anonymous=anonymous,
         author_message_id=author_message_id,
@@ -98,24 +101,18 @@ async def create_idea(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[
         using_db=conn,
     )
     outbox_ids = [m.id for m in await notify_manager(app, conn, idea, author, manager, campaign)]
-    ack = await add_mail(
+    ack = await mail_to(
         app,
         conn,
-        kind="idea_received",
-        language=language_of(author.language),
-        context={
-            "name": author.name,
+        MailKind.IDEA_RECEIVED,
+        person_recipient(author),
+        About(Topic.AUTHOR, idea.id),
+        {
             "idea_text": idea.text,
             "manager_name": manager.name if manager else None,
             "anonymous": anonymous,
         },
-        headers=Headers(
-            to=author.email,
-            to_name=author.name,
-            reply_to=token_address(app, TokenKind.AUTHOR, idea.id),
-            in_reply_to=author_message_id,
-        ),
-        ref=f"author:{idea.id}",
+        in_reply_to=author_message_id,
     )
     outbox_ids.append(ack.id)
     return idea.id, outbox_ids
@@ -133,22 +130,19 @@ async def notify_manager(
     note: str = "",
 ) -> list[OutboxMail]:
     """Tell the deciding manager (or, with no manager, every HR address) about the idea."""
-    address = token_address(app, TokenKind.IDEA, idea.id)
-    if manager is not None:
-        recipients = [(manager.email, manager.name, language_of(manager.language))]
-    else:
-        default = language_of(app.settings.default_language)
-        recipients = [(hr, "HR", default) for hr in app.settings.hr_addresses]
+    about = About(Topic.IDEA, idea.id)
+    address = app.reply_address(about)
+    recipients = [person_recipient(manager)] if manager is not None else hr_recipients(app)
     mails = []
-    for email, name, language in recipients:
+    for to in recipients:
         mails.append(
-            await add_mail(
+            await mail_to(
                 app,
                 conn,
-                kind="idea_notification",
-                language=language,
-                context={
-                    "manager_name": name,
+                MailKind.IDEA_NOTIFICATION,
+                to,
+                about,
+                {
                     "author_name": None if idea.anonymous else author.name,
                     "department": (
                         await shown_department(author, app.settings.anonymity_threshold, conn)
@@ -158,22 +152,28 @@ async def notify_manager(
                     "idea_text": idea.text,
                     "question": campaign.question if campaign else None,
                     "idea_id": idea.id,
-                    "links": decide_links(address, decide_subject(idea.id, language), language),
+                    "links": decide_links(
+                        address, decide_subject(idea.id, to.language), to.language
+                    ),
                     "forwarded_by": forwarded_by.name if forwarded_by else None,
                     "forward_note": note,
                 },
-                headers=Headers(to=email, to_name=name, reply_to=address),
-                ref=f"idea:{idea.id}",
             )
         )
     return mails
+
+
+def hr_recipients(app: App) -> list[Recipient]:
+    """Every HR address, in the organisation's language (HR need not be in the CSV)."""
+    language = language_of(app.settings.default_language)
+    return [Recipient(address, "HR", language) for address in app.settings.hr_addresses]
 
 
 async def send_help(
     app: App,
     conn: BaseDBAsyncClient,
     msg: Inbound,
-    kind: str,
+    kind: MailKind,
     problem: str = "",
     address: str = "",
 ) -> int | None:
@@ -189,40 +189,30 @@ async def send_help(
     if already:
         return None
     route = msg.route
-    reply_to = app.settings.address
-    question = None
-    if route is not None and route.object_id is not None:
-        token_kind = {
-            Role.INVITATION_REPLY: TokenKind.INVITATION,
-            Role.DECISION_REPLY: TokenKind.IDEA,
-            Role.AUTHOR_REPLY: TokenKind.AUTHOR,
-        }.get(route.role)
-        if token_kind is not None:
-            reply_to = token_address(app, token_kind, route.object_id)
-        if route.role is Role.INVITATION_REPLY:
-            campaign = await _campaign_of(msg, conn)
-            question = campaign.question if campaign else None
+    # A reply to the help mail is read as the sender's first reply would have been.
+    about = route.about if route and route.topic in ANSWERABLE else None
+    campaign = await _campaign_of(msg, conn)
     original = str(msg.message.get("Message-ID", "") or "").strip() if msg.message else ""
-    mail = await add_mail(
+    sender = msg.sender
+    mail = await mail_to(
         app,
         conn,
-        kind=kind,
-        language=language_of(msg.sender.language),
-        context={
-            "name": msg.sender.name,
-            "question": question,
+        kind,
+        Recipient(sender.email, sender.name, language_of(sender.language)),
+        about,
+        {
+            "question": campaign.question if campaign else None,
             "problem": problem,  # a code the template words: digest, forward_unknown, ...
             "address": address,
         },
-        headers=Headers(
-            to=msg.sender.email,
-            to_name=msg.sender.name,
-            reply_to=reply_to,
-            in_reply_to=original or None,
-            auto_submitted="auto-replied",
-        ),
+        in_reply_to=original or None,
+        auto_submitted="auto-replied",
     )
     return int(mail.id)
+
+
+# What a help mail's reply address may be about: where the sender's reply was meant to go.
+ANSWERABLE = frozenset({Topic.INVITATION, Topic.IDEA, Topic.AUTHOR})
 
 
 async def describe(idea: Idea) -> dict[str, Any]:

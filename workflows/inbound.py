@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -10,20 +11,31 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import DBConnectionError, OperationalError
 from tortoise.transactions import in_transaction
 
+from core.about import Topic
 from core.app import App
 from db.models import BounceState, Idea, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
 from intake.context import step_context
-from intake.errors import Rejection, outcome_of
-from intake.message import Inbound, Kind, Role
-from intake.pipeline import understand
+from intake.errors import ForwardRefused, Rejection, outcome_of
+from intake.message import Inbound, Kind
+from intake.pipeline import StepFailed, understand
 from intake.steps.authenticate import from_address
 from workflows import ideas
-from workflows.decisions import DecisionRefused, record_decision
+from workflows.decisions import record_decision
 from workflows.outbox import nudge
 
 log = logging.getLogger(__name__)
 
 SOFT_BOUNCES_MAKE_HARD = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """What became of a message: stored on its row, with the mails it caused."""
+
+    kind: Kind
+    detail: str  # what it became ("idea 12"), or why it was set aside, in words
+    reason: str | None = None  # the rejection's code when set aside
+    outbox_ids: tuple[int, ...] = ()
 
 
 async def process_inbound(app: App, inbound_id: int) -> str:
@@ -43,12 +55,12 @@ async def process_inbound(app: App, inbound_id: int) -> str:
     except Rejection as exc:
         rejection = exc
         msg = exc.understood or msg
-    except Exception as exc:  # a bug must not lose the mail: keep it, say why, move on
+    except StepFailed as exc:  # a bug must not lose the mail: keep it, say why, move on
         log.exception("inbound message %s could not be understood", inbound_id)
-        await _mark_failed(app, inbound_id, exc)
+        await _mark_failed(app, inbound_id, exc.error, exc.understood.trace)
         return "failed"
     try:
-        outcome = await _apply(app, inbound_id, msg, rejection)
+        handled = await _apply(app, inbound_id, msg, rejection)
     except Exception as exc:
         if is_transient(exc):
             # The database was away or busy: the row stays "received" and the sweep
@@ -56,13 +68,12 @@ async def process_inbound(app: App, inbound_id: int) -> str:
             log.warning("inbound message %s: %s; retried by the sweep", inbound_id, exc)
             return "retry later"
         log.exception("acting on inbound message %s failed", inbound_id)
-        await _mark_failed(app, inbound_id, exc)
+        await _mark_failed(app, inbound_id, exc, (*msg.trace, f"act: failed: {type(exc).__name__}"))
         return "failed"
-    if outcome is None:
+    if handled is None:
         return "already processed"
-    reason, outbox_ids = outcome
-    await nudge(app, outbox_ids)
-    return reason
+    await nudge(app, list(handled.outbox_ids))
+    return handled.reason or handled.detail
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -75,17 +86,22 @@ def is_transient(exc: BaseException) -> bool:
     )
 
 
-async def _mark_failed(app: App, inbound_id: int, exc: Exception) -> None:
+FAILED = "failed"  # the reason code of a message whose processing raised
+
+
+async def _mark_failed(app: App, inbound_id: int, exc: Exception, trace: tuple[str, ...]) -> None:
     await InboundMessage.filter(id=inbound_id, status=InboundStatus.RECEIVED).update(
         status=InboundStatus.FAILED,
-        reason=f"{type(exc).__name__}: {exc}"[:2000],
+        reason=FAILED,
+        detail=f"{type(exc).__name__}: {exc}"[:2000],
+        trace=list(trace),
         processed_at=app.clock.now(),
     )
 
 
 async def _apply(
     app: App, inbound_id: int, msg: Inbound, rejection: Rejection | None
-) -> tuple[str, list[int]] | None:
+) -> Handled | None:
     """Act on the message in one transaction; None when another worker already did."""
     async with in_transaction() as conn:
         # The claim: of two workers handling the same row, one flips the status.
@@ -96,72 +112,82 @@ async def _apply(
         )
         if not claimed:
             return None
+        try:
+            handled = await _act(app, conn, inbound_id, msg) if rejection is None else None
+        except ForwardRefused as refused:  # found out only when acting on the decision
+            rejection = refused
         if rejection is not None:
-            kind, reason, outbox_ids = await _set_aside(app, conn, msg, rejection)
-        else:
-            kind, reason, outbox_ids = await _act(app, conn, msg)
-        await InboundMessage.filter(id=inbound_id).using_db(conn).update(kind=kind, reason=reason)
-    return reason, outbox_ids
+            handled = await _set_aside(app, conn, msg, rejection)
+        assert handled is not None
+        await (
+            InboundMessage.filter(id=inbound_id)
+            .using_db(conn)
+            .update(
+                kind=handled.kind,
+                reason=handled.reason,
+                detail=handled.detail[:2000],
+                trace=list(msg.trace),
+            )
+        )
+    return handled
 
 
-async def _act(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str, str, list[int]]:
+async def _act(app: App, conn: BaseDBAsyncClient, inbound_id: int, msg: Inbound) -> Handled:
     if msg.kind is Kind.BOUNCE:
-        return Kind.BOUNCE, await _record_bounce(app, conn, msg), []
+        return Handled(Kind.BOUNCE, await _record_bounce(app, conn, msg))
     if msg.kind is Kind.AUTO_REPLY:
-        return Kind.AUTO_REPLY, await _record_absence(app, conn, msg), []
+        return Handled(Kind.AUTO_REPLY, await _record_absence(app, conn, msg))
     if msg.kind is Kind.IDEA:
-        idea_id, outbox_ids = await ideas.create_idea(app, conn, msg)
-        return Kind.IDEA, f"idea {idea_id}", outbox_ids
+        idea_id, outbox_ids = await ideas.create_idea(app, conn, msg, inbound_id)
+        return Handled(Kind.IDEA, f"idea {idea_id}", outbox_ids=tuple(outbox_ids))
     if msg.kind is Kind.DECISION:
-        return await _decide(app, conn, msg)
-    return Kind.UNKNOWN, "nothing to do", []
+        return await _decide(app, conn, inbound_id, msg)
+    return Handled(Kind.UNKNOWN, "nothing to do")
 
 
-async def _decide(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> tuple[str, str, list[int]]:
+async def _decide(app: App, conn: BaseDBAsyncClient, inbound_id: int, msg: Inbound) -> Handled:
     assert msg.decision is not None and msg.sender is not None and msg.route is not None
     assert msg.route.object_id is not None
     # HR may decide without being a person in the organisation's file.
     decider = await Person.get_or_none(id=msg.sender.id, using_db=conn) if msg.sender.id else None
     draft = msg.decision
-    try:
-        outbox_ids = await record_decision(
-            app,
-            conn,
-            idea_id=msg.route.object_id,
-            outcome=Outcome(draft.outcome),
-            note=draft.note,
-            decided_by=decider,
-            confirm_to=msg.sender,
-            forward_to=draft.forward_to,
-        )
-    except DecisionRefused as refused:
-        mail_id = await ideas.send_help(
-            app, conn, msg, "decision_help", problem=refused.problem, address=refused.address
-        )
-        return Kind.UNKNOWN, f"decision refused: {refused}", [mail_id] if mail_id else []
-    return Kind.DECISION, f"{draft.outcome} on idea {msg.route.object_id}", outbox_ids
+    outbox_ids = await record_decision(
+        app,
+        conn,
+        idea_id=msg.route.object_id,
+        outcome=Outcome(draft.outcome),
+        note=draft.note,
+        decided_by=decider,
+        confirm_to=msg.sender,
+        forward_to=draft.forward_to,
+        inbound_id=inbound_id,
+    )
+    detail = f"{draft.outcome} on idea {msg.route.object_id}"
+    return Handled(Kind.DECISION, detail, outbox_ids=tuple(outbox_ids))
 
 
 async def _set_aside(
     app: App, conn: BaseDBAsyncClient, msg: Inbound, rejection: Rejection
-) -> tuple[str, str, list[int]]:
-    reason = f"{rejection.reason}: {rejection.detail}" if rejection.detail else rejection.reason
+) -> Handled:
+    detail = rejection.detail
     help_kind = outcome_of(rejection).help_mail
     outbox_ids: list[int] = []
     if help_kind and msg.sender is not None:
-        mail_id = await ideas.send_help(app, conn, msg, help_kind, problem=rejection.problem)
+        mail_id = await ideas.send_help(
+            app, conn, msg, help_kind, problem=rejection.problem, address=rejection.address
+        )
         if mail_id is not None:
             outbox_ids.append(mail_id)
         else:
-            reason += " (help mail already sent today)"
-    return Kind.UNKNOWN, reason, outbox_ids
+            detail += " (help mail already sent today)"
+    return Handled(Kind.UNKNOWN, detail.strip(), rejection.reason, tuple(outbox_ids))
 
 
 async def _person_of_bounced_mail(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None:
     """Whose address bounced, when the bounce came back to the signed address of a mail
     we sent (VERP): a forged DSN to the plain address must not cut anyone off."""
     route = msg.route
-    if route is None or route.role is not Role.BOUNCE_RETURN or not route.object_id:
+    if route is None or route.topic is not Topic.BOUNCE or not route.object_id:
         return None
     mail = await OutboxMail.get_or_none(id=route.object_id, using_db=conn)
     if mail is None:
@@ -200,11 +226,11 @@ async def _absent_person(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None
     route = msg.route
     if route is None or not route.object_id or not route.verified:
         return None
-    if route.role is Role.BOUNCE_RETURN:
+    if route.topic is Topic.BOUNCE:
         mail = await OutboxMail.get_or_none(id=route.object_id, using_db=conn)
         if mail is not None:
             return await Person.get_or_none(email=mail.recipient, using_db=conn)
-    if route.role is Role.DECISION_REPLY and msg.message is not None:
+    if route.topic is Topic.IDEA and msg.message is not None:
         idea = await Idea.get_or_none(id=route.object_id, using_db=conn)
         manager = (
             await Person.get_or_none(id=idea.manager_id, using_db=conn)

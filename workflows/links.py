@@ -1,12 +1,9 @@
-"""Reply addresses and the mailto links that let a manager decide with two taps."""
+"""The mailto links that let a manager decide with two taps."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import quote
-
-from core.app import App
-from core.tokens import TokenKind, reply_address
 
 # The words the mailto links prefill, per manager language.
 DECIDE_LINKS = {
@@ -24,11 +21,6 @@ DECIDE_LINKS = {
 class Link:
     label: str
     url: str
-
-
-def token_address(app: App, kind: TokenKind, object_id: int) -> str:
-    s = app.settings
-    return reply_address(s.key, s.local_part, s.domain, kind, object_id)
 
 
 def decide_links(address: str, subject: str, language: str) -> list[Link]:

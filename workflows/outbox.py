@@ -19,11 +19,11 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F, Q
 
+from core.about import About, Topic
 from core.app import App
-from core.mail import Attachment, Headers, build_message, render
+from core.mail import Attachment, Headers, MailKind, Recipient, build_message, language_of, render
 from core.queue import SEND_MAIL, SEND_MAILS, mail_job_id, mails_job_id
-from core.tokens import TokenKind, reply_address
-from db.models import OutboxMail
+from db.models import OutboxMail, Person
 from workflows.transport import Transport
 
 log = logging.getLogger(__name__)
@@ -42,37 +42,58 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-async def add_mail(
+def person_recipient(person: Person) -> Recipient:
+    return Recipient(person.email, person.name, language_of(person.language))
+
+
+async def mail_to(
     app: App,
     conn: BaseDBAsyncClient,
-    *,
-    kind: str,
-    language: str,
+    kind: MailKind,
+    to: Recipient,
+    about: About | None,
     context: Mapping[str, Any],
-    headers: Headers,
-    ref: str | None = None,
+    *,
+    cc: Sequence[str] = (),
+    in_reply_to: str | None = None,
+    references: Sequence[str] = (),
+    auto_submitted: str = "auto-generated",
     message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> OutboxMail:
-    """Render a mail and store it in the outbox, inside the caller's transaction."""
+    """Render a mail to one person and store it in the outbox, in the caller's transaction.
+
+    ``about`` is what the mail is about: replies come back to its signed address and are
+    read as about it (None: replies go to the plain address). The templates get the
+    recipient's name as ``name``, in the recipient's language.
+    """
     s = app.settings
     now = app.clock.now()
+    headers = Headers(
+        to=to.email,
+        to_name=to.name,
+        reply_to=app.reply_address(about) if about else s.address,
+        cc=cc,
+        in_reply_to=in_reply_to,
+        references=references,
+        auto_submitted=auto_submitted,
+    )
     message = build_message(
         sender_name=s.sender_name,
         sender=s.address,
         domain=s.domain,
         headers=headers,
-        rendered=render(kind, language, context),
+        rendered=render(kind, to.language, {"name": to.name, **context}),
         date=now,
         message_id=message_id,
         attachments=attachments,
     )
     return await OutboxMail.create(
-        kind=kind,
-        recipient=headers.to,
-        recipients=list(dict.fromkeys([headers.to, *headers.cc])),
+        kind=kind.value,
+        recipient=to.email,
+        recipients=list(dict.fromkeys([to.email, *cc])),
         message_id=message["Message-ID"],
-        ref=ref,
+        ref=about.ref if about else None,
         raw_bytes=message.as_bytes(policy=SMTP),
         created_at=now,
         next_attempt_at=now,
@@ -149,9 +170,8 @@ async def _send_claimed(app: App, transport: Transport, outbox_ids: list[int]) -
 
 
 async def _deliver(app: App, transport: Transport, mail: OutboxMail) -> Exception | None:
-    s = app.settings
     # VERP: a bounce of this mail comes back to an address naming this row.
-    envelope_sender = reply_address(s.key, s.local_part, s.domain, TokenKind.BOUNCE, mail.id)
+    envelope_sender = app.reply_address(About(Topic.BOUNCE, mail.id))
     try:
         await transport.deliver(
             key=f"{mail.id:012d}",  # zero-padded: Maildir files sort in sending order

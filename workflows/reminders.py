@@ -23,13 +23,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.about import About, Topic
 from core.app import App
-from core.mail import Headers, language_of
-from core.tokens import TokenKind
+from core.mail import MailKind, language_of
 from db.models import Idea, IdeaStatus, Person, Reminder, ReminderDigest
 from workflows.calendar import BusinessCalendar
-from workflows.links import decide_links, decide_subject, token_address
-from workflows.outbox import add_mail, nudge
+from workflows.links import decide_links, decide_subject
+from workflows.outbox import mail_to, nudge, person_recipient
 
 log = logging.getLogger(__name__)
 
@@ -166,20 +166,19 @@ async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list
             cc = await _escalation_copy(app, manager) if escalate else []
             # A reply to a reminder about one idea decides it; about several, it gets a
             # help mail (which idea was meant?), never read as a new idea.
-            if len(waiting) == 1:
-                reply_to = token_address(app, TokenKind.IDEA, waiting[0].id)
-                ref = f"idea:{waiting[0].id}"
-            else:
-                reply_to = token_address(app, TokenKind.DIGEST, manager.id)
-                ref = f"digest:{manager.id}"
-            mail = await add_mail(
+            about = (
+                About(Topic.IDEA, waiting[0].id)
+                if len(waiting) == 1
+                else About(Topic.DIGEST, manager.id)
+            )
+            mail = await mail_to(
                 app,
                 conn,
-                kind="reminder",
-                language=language_of(manager.language),
-                context=_digest_context(app, manager, waiting, {i.id for i in due}),
-                headers=Headers(to=manager.email, to_name=manager.name, cc=cc, reply_to=reply_to),
-                ref=ref,
+                MailKind.REMINDER,
+                person_recipient(manager),
+                about,
+                _digest_context(app, manager, waiting, {i.id for i in due}),
+                cc=cc,
             )
             return [mail.id]
     except IntegrityError:
@@ -218,7 +217,7 @@ def _digest_context(
     today = app.clock.now().astimezone(zone).date()
     items = []
     for idea in waiting:
-        address = token_address(app, TokenKind.IDEA, idea.id)
+        address = app.reply_address(About(Topic.IDEA, idea.id))
         items.append(
             {
                 "id": idea.id,
@@ -234,4 +233,4 @@ def _digest_context(
                 "due": idea.id in due_now,
             }
         )
-    return {"name": manager.name, "ideas": items, "count": len(items)}
+    return {"ideas": items, "count": len(items)}

@@ -32,14 +32,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from core.about import About, Topic
 from core.app import App
-from core.mail import Attachment, Headers, language_of, render
+from core.mail import Attachment, MailKind, Recipient, language_of, render
 from db.models import BounceState, ReportRun
-from workflows.outbox import add_mail, nudge
+from workflows.outbox import mail_to, nudge
 
 log = logging.getLogger(__name__)
 
-KIND = "weekly_report"
 SERIES_WEEKS = 12
 CSV_CHUNK_ROWS = 20_000
 CSV_COLUMNS = (
@@ -711,7 +711,7 @@ def report_context(report: WeeklyReport, *, chart_cid: str | None = None) -> dic
 
 def render_text(report: WeeklyReport) -> str:
     """The report as plain text, in HR's language: what ``ideabox report weekly`` prints."""
-    return render(KIND, report.language, report_context(report)).text
+    return render(MailKind.WEEKLY_REPORT, report.language, report_context(report)).text
 
 
 # --- sending --------------------------------------------------------------------------------
@@ -741,16 +741,17 @@ async def _store_mails(
         Attachment("weeks.png", chart, "image", "png", cid=chart_cid),
         csv_attachment(report, csv_bytes),
     )
+    # Replies to it are about the week (2026-W48 as 202648): set aside, never an idea.
+    about = About(Topic.REPORT, int(report.week.replace("-W", "")))
     ids = []
     for address in app.settings.hr_addresses:
-        mail = await add_mail(
+        mail = await mail_to(
             app,
             conn,
-            kind=KIND,
-            language=report.language,
-            context=context,
-            headers=Headers(to=address),
-            ref=f"report:{report.week}",
+            MailKind.WEEKLY_REPORT,
+            Recipient(address, "", report.language),
+            about,
+            context,
             attachments=attachments,
         )
         ids.append(mail.id)

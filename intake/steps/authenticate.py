@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from email.utils import getaddresses
 
+from core.about import Topic
 from intake.context import StepContext
 from intake.errors import (
     NotAllowedToDecide,
@@ -12,7 +13,7 @@ from intake.errors import (
     Unauthenticated,
     UnknownSender,
 )
-from intake.message import Inbound, PersonRef, Role
+from intake.message import Inbound, PersonRef
 
 _RESULT = re.compile(
     r"\b(dmarc|dkim)\s*=\s*([a-z]+)(?:[^;]*?header\.(?:d|i|from)\s*=\s*@?([^\s;]+))?", re.I
@@ -53,16 +54,14 @@ async def _expected_person(msg: Inbound, ctx: StepContext, sender: PersonRef) ->
     route = msg.route
     assert route is not None and route.object_id is not None
     directory = ctx.directory
-    if route.role is Role.INVITATION_REPLY:
+    if route.topic is Topic.INVITATION:
         if await directory.invitation_person(route.object_id) != sender.id:
             raise SenderMismatch(f"{sender.email} answered someone else's invitation")
-    elif route.role is Role.AUTHOR_REPLY:
+    elif route.topic is Topic.AUTHOR:
         people = await directory.idea_people(route.object_id)
         if people is None or people[0] != sender.id:
             raise SenderMismatch(f"{sender.email} is not the author of idea {route.object_id}")
-    elif route.role is Role.DECISION_REPLY and not await directory.may_decide(
-        sender, route.object_id
-    ):
+    elif route.topic is Topic.IDEA and not await directory.may_decide(sender, route.object_id):
         raise NotAllowedToDecide(f"{sender.email} may not decide on idea {route.object_id}")
 
 
@@ -76,14 +75,14 @@ async def authenticate(msg: Inbound, ctx: StepContext) -> Inbound:
             raise Unauthenticated(f"{address}: {failure}")
     if ctx.offline:
         return msg.noting("sender not verified offline")
-    if msg.route.role is Role.BOUNCE_RETURN:
+    if msg.route.topic is Topic.BOUNCE:
         return msg  # checked against the bounced mail in the next steps
     sender = await ctx.directory.person_by_email(address) if address else None
-    if sender is None and address in ctx.hr_emails and msg.route.role is Role.DECISION_REPLY:
+    if sender is None and address in ctx.hr_emails and msg.route.topic is Topic.IDEA:
         # HR decides on any idea, listed in the organisation or not.
         sender = PersonRef(None, address, "HR", ctx.default_language, None)
     if sender is None:
         raise UnknownSender(address or "(no From)")
-    if msg.route.role is not Role.PLAIN:
+    if msg.route.about is not None:
         await _expected_person(msg, ctx, sender)
     return msg.but(sender=sender)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from core.about import Topic
 from intake.context import StepContext
 from intake.errors import DigestReply, EmptyReply, NotRoutable, UnclearDecision
-from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind, Role
+from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind
 
 _TAG = r"(?<![\w#])#(?:anoniem|anonymous|anonym|anon)\b"
 _ANONYMOUS = re.compile(_TAG, re.IGNORECASE)
@@ -138,13 +139,15 @@ def read_idea(body: str, signoff: str = "") -> IdeaDraft:
 async def interpret(msg: Inbound, ctx: StepContext) -> Inbound:
     """Turn the trimmed reply into an idea or a decision, or say why it is neither."""
     assert msg.route is not None and msg.parts is not None
-    role = msg.route.role
+    topic = msg.route.topic
     body = msg.parts.body
-    if role is Role.BOUNCE_RETURN:
+    if topic is Topic.BOUNCE:
         raise NotRoutable("a message to a bounce address that is not a bounce")
-    if role is Role.DIGEST_REPLY:
+    if topic is Topic.REPORT:
+        raise NotRoutable("a reply to HR's weekly status")
+    if topic is Topic.DIGEST:
         raise DigestReply(body[:200])
-    if role is Role.DECISION_REPLY:
+    if topic is Topic.IDEA:
         decision = read_decision(body)
         if decision is None:
             raise UnclearDecision(body[:200])

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import re
 
-from core.tokens import BadToken, TokenKind, read_token, split_address
+from core.tokens import BadToken, read_token, read_unverified, split_address
 from intake.context import StepContext
 from intake.errors import BadToken as BadTokenRejection
-from intake.errors import NotRoutable, UnknownRecipient
-from intake.message import Inbound, Role, Route
+from intake.errors import UnknownRecipient
+from intake.message import PLAIN, Inbound, Route
 
-ROLE_OF_TOKEN = {
-    TokenKind.INVITATION: Role.INVITATION_REPLY,
-    TokenKind.IDEA: Role.DECISION_REPLY,
-    TokenKind.AUTHOR: Role.AUTHOR_REPLY,
-    TokenKind.BOUNCE: Role.BOUNCE_RETURN,
-    TokenKind.DIGEST: Role.DIGEST_REPLY,
-}
-ROLE_OF_REF = {
-    "invitation": Role.INVITATION_REPLY,
-    "idea": Role.DECISION_REPLY,
-    "author": Role.AUTHOR_REPLY,
-    "digest": Role.DIGEST_REPLY,
-}
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
-_UNVERIFIED = re.compile(r"^([a-z])\.([0-9]{1,12})\.")
 
 
 def route_address(address: str, ctx: StepContext) -> Route | None:
@@ -34,18 +20,12 @@ def route_address(address: str, ctx: StepContext) -> Route | None:
         raise UnknownRecipient(address)
     if token == "":
         return None
-    if ctx.offline:
-        # No key offline: take the role from the token's form and say it is unverified.
-        found = _UNVERIFIED.match(token.lower())
-        if found is None or found.group(1) not in {k.value for k in TokenKind}:
-            raise BadTokenRejection(address)
-        kind = TokenKind(found.group(1))
-        return Route(ROLE_OF_TOKEN[kind], int(found.group(2)), verified=False)
     try:
-        parsed = read_token(ctx.key, token)
+        if ctx.offline:  # no key offline: read the token's form and say it is unverified
+            return Route(read_unverified(token), verified=False)
+        return Route(read_token(ctx.key, token))
     except BadToken as exc:
         raise BadTokenRejection(f"{address}: {exc}") from None
-    return Route(ROLE_OF_TOKEN[parsed.kind], parsed.object_id)
 
 
 def thread_ids(msg: Inbound) -> list[str]:
@@ -64,15 +44,11 @@ async def route(msg: Inbound, ctx: StepContext) -> Inbound:
     if routes:
         return msg.but(route=routes[0])
     ids = thread_ids(msg)
-    ref = await ctx.directory.thread_ref(ids) if ids else None
-    if ref is not None:
-        name, _, raw_id = ref.partition(":")
-        if name in ROLE_OF_REF:
-            return msg.but(route=Route(ROLE_OF_REF[name], int(raw_id), via="thread"))
+    about = await ctx.directory.thread_ref(ids) if ids else None
+    if about is not None:
+        return msg.but(route=Route(about, via="thread"))
     if ids and ctx.offline:
         msg = msg.noting("In-Reply-To/References not looked up offline")
     if msg.kind is not None:
         return msg  # a bounce or auto-reply to the plain address: nothing to route
-    if ref is not None:
-        raise NotRoutable(f"answers {ref}")
-    return msg.but(route=Route(Role.PLAIN, via="plain"))
+    return msg.but(route=PLAIN)
