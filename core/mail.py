@@ -16,8 +16,8 @@ from typing import Any
 import jinja2
 
 import templates
+from core.settings import LANGUAGES
 
-LANGUAGES = ("nl", "en")
 PARTS = ("subject", "txt", "html")
 TEMPLATE_DIR = Path(templates.__file__).parent
 

@@ -20,6 +20,16 @@ SEND_MAIL = "send_mail"
 SEND_MAILS = "send_mails"
 
 
+# Each worker reports its health under its own key (arq's key plus host and pid), so
+# ``ideabox status`` can count the workers alive; the last sweep is noted beside them.
+HEALTH_KEY = "arq:queue:health-check"
+LAST_SWEEP_KEY = "ideabox:last-sweep"
+
+
+def worker_health_key(host: str, pid: int) -> str:
+    return f"{HEALTH_KEY}:{host}:{pid}"
+
+
 def inbound_job_id(inbound_id: int) -> str:
     return f"inbound:{inbound_id}"
 
@@ -64,6 +74,39 @@ class Queue:
             log.warning("could not enqueue %s (%s); the sweep will", job_id, exc)
             return False
         return True
+
+    async def note(self, key: str, value: str, *, expire_seconds: int = 7 * 24 * 3600) -> None:
+        """Keep a small status value (the last sweep); lost with Redis, which is fine."""
+        if self.pool is None:
+            return
+        try:
+            await self.pool.set(key, value.encode(), ex=expire_seconds)
+        except (OSError, RedisError) as exc:
+            log.warning("could not note %s (%s)", key, exc)
+
+    async def read(self, key: str) -> str | None:
+        if self.pool is None:
+            return None
+        try:
+            value = await self.pool.get(key)
+        except (OSError, RedisError):
+            return None
+        return value.decode() if isinstance(value, bytes) else None
+
+    async def workers_alive(self) -> list[tuple[str, str]]:
+        """(key suffix ``host:pid``, arq's health line) of every worker that reported."""
+        if self.pool is None:
+            return []
+        found = []
+        try:
+            async for key in self.pool.scan_iter(match=f"{HEALTH_KEY}:*", count=100):
+                value = await self.pool.get(key)
+                name = key.decode() if isinstance(key, bytes) else str(key)
+                if isinstance(value, bytes):
+                    found.append((name.removeprefix(f"{HEALTH_KEY}:"), value.decode()))
+        except (OSError, RedisError):
+            return []
+        return sorted(found)
 
     async def close(self) -> None:
         if self.pool is not None:

@@ -1,19 +1,48 @@
-"""All settings, read once from the environment (``IDEABOX_...``) with safe defaults."""
+"""All settings, read once from the environment (``IDEABOX_...``) with safe defaults.
+
+A value that makes no sense stops the start with one line naming its variable
+(``ideabox: IDEABOX_REPORT_HOUR: ...``), never later in the middle of the night.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MB = 1024 * 1024
+LANGUAGES = ("nl", "en")  # the languages ideabox writes in
+
+_ADDRESS = re.compile(r"^[^@\s,;<>]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*$")
+_LOCAL_PART = re.compile(r"^[A-Za-z0-9._-]{1,40}$")  # no "+": that starts the token
+_URL_SCHEMES = {
+    "database_url": ("sqlite", "postgres", "postgresql"),
+    "redis_url": ("redis", "rediss", "unix"),
+    "relay_url": ("smtp", "smtps"),
+}
+
+Hour = Annotated[int, Field(ge=0, le=23)]
+Positive = Annotated[int, Field(ge=1)]
+
+
+def split_host_port(value: str) -> tuple[str, int]:
+    """``127.0.0.1:2525`` or ``[::1]:2525``: the host and the port (0: any free port)."""
+    host, colon, port = value.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]") if host.startswith("[") else host
+    if not colon or not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"'{value}' is not HOST:PORT like 127.0.0.1:2525")
+    return host, int(port)
 
 
 class Settings(BaseSettings):
@@ -29,35 +58,36 @@ class Settings(BaseSettings):
     sender_name: str = "ideabox"
     smtp_listen: str = "127.0.0.1:2525"
     relay_url: str = Field("", description="smtp://… or smtps://…; default a Maildir.")
-    secret_key: str = Field("", repr=False)
-    hr_emails: str = Field("", description="Comma-separated addresses of HR.")
+    secret_key: SecretStr = Field(SecretStr(""), description="Signs reply addresses.")
+    # Comma-separated in the environment: "hr@example.nl, p.o@example.nl".
+    hr_emails: Annotated[tuple[str, ...], NoDecode] = ()
     trusted_authserv_id: str = Field(
         "", description="authserv-id of the receiving MX whose Authentication-Results count."
     )
     timezone: str = "Europe/Amsterdam"
     holidays: str = "NL"
     default_language: str = "nl"
-    max_message_size: int = 25 * MB
-    max_recipients: int = 10
+    max_message_size: Annotated[int, Field(ge=64 * 1024)] = 25 * MB
+    max_recipients: Positive = 10
     # Per envelope sender: at most this many messages within this many seconds (sliding
     # window, shared through Redis by every intake process); more get 451 4.7.1.
-    rate_limit_messages: int = 20
-    rate_limit_seconds: int = 60
-    reminder_after_days: int = 3
-    reminder_every_days: int = 3
-    escalate_after: int = 2
-    decision_grace_minutes: int = 10
+    rate_limit_messages: Positive = 20
+    rate_limit_seconds: Positive = 60
+    reminder_after_days: Positive = 3
+    reminder_every_days: Positive = 3
+    escalate_after: Annotated[int, Field(ge=0)] = 2
+    decision_grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
     # Reminders go out on business days between these hours, in the manager's time zone.
-    working_hours_start: int = 9
-    working_hours_end: int = 17
+    working_hours_start: Hour = 9
+    working_hours_end: Annotated[int, Field(ge=1, le=24)] = 17
     # The weekly HR report: weekday (0 = Monday) and hour, in the organisation's zone.
-    report_weekday: int = 0
-    report_hour: int = 8
-    anonymity_threshold: int = 5
+    report_weekday: Annotated[int, Field(ge=0, le=6)] = 0
+    report_hour: Hour = 8
+    anonymity_threshold: Positive = 5
     # Seconds between the worker's sweeps for stored-but-unprocessed inbound mail and
     # unsent outbox rows (what Redis lost, or what was stored while it was down).
-    sweep_every_seconds: int = 10
-    worker_poll_delay: float = 0.05
+    sweep_every_seconds: Annotated[int, Field(ge=1, le=60)] = 10
+    worker_poll_delay: Annotated[float, Field(gt=0, le=5)] = 0.05
 
     @field_validator("timezone")
     @classmethod
@@ -78,8 +108,61 @@ class Settings(BaseSettings):
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        if value not in ("nl", "en"):
-            raise ValueError("the default language is nl or en")
+        if value not in LANGUAGES:
+            raise ValueError(f"'{value}' is not one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("hr_emails", mode="before")
+    @classmethod
+    def _address_list(cls, value: Any) -> tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else list(value)
+        addresses = tuple(dict.fromkeys(str(a).strip().lower() for a in items if str(a).strip()))
+        for address in addresses:
+            if not _ADDRESS.match(address):
+                raise ValueError(f"'{address}' is not an email address")
+        return addresses
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        if not _DOMAIN.match(value):
+            raise ValueError(f"'{value}' is not a domain name like ideabox.example.org")
+        return value.lower()
+
+    @field_validator("local_part")
+    @classmethod
+    def _local_part(cls, value: str) -> str:
+        if not _LOCAL_PART.match(value):
+            raise ValueError(f"'{value}' is not a plain local part like ideas (no '+')")
+        return value.lower()
+
+    @field_validator("smtp_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        split_host_port(value)
+        return value.strip()
+
+    @field_validator("database_url", "redis_url", "relay_url")
+    @classmethod
+    def _url(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        schemes = _URL_SCHEMES[info.field_name or ""]
+        try:
+            scheme = urlsplit(value).scheme
+        except ValueError:
+            scheme = ""
+        if scheme not in schemes:
+            examples = ", ".join(f"{s}://..." for s in schemes)
+            raise ValueError(f"'{_without_password(value)}' does not start with {examples}")
+        return value
+
+    @field_validator("working_hours_end")
+    @classmethod
+    def _after_start(cls, value: int, info: ValidationInfo) -> int:
+        start = info.data.get("working_hours_start")
+        if start is not None and value <= start:
+            raise ValueError(f"{value} is not after IDEABOX_WORKING_HOURS_START ({start})")
         return value
 
     @property
@@ -92,20 +175,16 @@ class Settings(BaseSettings):
 
     @property
     def listen_host(self) -> str:
-        return self.smtp_listen.rsplit(":", 1)[0]
+        return split_host_port(self.smtp_listen)[0]
 
     @property
     def listen_port(self) -> int:
-        return int(self.smtp_listen.rsplit(":", 1)[1])
+        return split_host_port(self.smtp_listen)[1]
 
     @property
     def address(self) -> str:
         """The plain address: ``ideas@domain``."""
         return f"{self.local_part}@{self.domain}"
-
-    @property
-    def hr_addresses(self) -> list[str]:
-        return [a.strip().lower() for a in self.hr_emails.split(",") if a.strip()]
 
     @property
     def zone(self) -> ZoneInfo:
@@ -114,8 +193,8 @@ class Settings(BaseSettings):
     @cached_property
     def key(self) -> bytes:
         """The HMAC key: the setting, else a key generated once and kept under var_dir."""
-        if self.secret_key:
-            return self.secret_key.encode()
+        if self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value().encode()
         path = self.var_dir / "secret_key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,3 +208,8 @@ class Settings(BaseSettings):
                 os.link(temporary, path)
             temporary.unlink()
         return path.read_text(encoding="ascii").strip().encode()
+
+
+def _without_password(url: str) -> str:
+    """A URL fit for an error message: the password replaced."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)

@@ -29,11 +29,11 @@ class StepContext:
 def step_context(settings: Settings) -> StepContext:
     """The context of the running service: the database as directory, the real key."""
     return StepContext(
-        directory=DbDirectory(hr_emails=tuple(settings.hr_addresses)),
+        directory=DbDirectory(hr_emails=tuple(settings.hr_emails)),
         key=settings.key,
         local_part=settings.local_part,
         domain=settings.domain,
-        hr_emails=tuple(settings.hr_addresses),
+        hr_emails=tuple(settings.hr_emails),
         default_language=settings.default_language,
         trusted_authserv_id=settings.trusted_authserv_id,
     )

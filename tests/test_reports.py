@@ -200,7 +200,7 @@ async def seed() -> dict[str, Any]:
 
 def hr_app(app: App, language: str = "nl") -> App:
     settings = app.settings.model_copy(
-        update={"hr_emails": ", ".join(HR), "default_language": language}
+        update={"hr_emails": tuple(HR), "default_language": language}
     )
     return dataclasses.replace(app, settings=settings)
 

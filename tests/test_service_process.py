@@ -189,7 +189,7 @@ def test_the_readme_walkthrough_on_embedded_defaults(operator: Operator) -> None
         "Komt er.",
     )
     wrong = operator.command("ideas", "decide", str(idea["id"]), "maybe", check=False)
-    assert wrong.returncode == 1 and "OUTCOME must be one of" in wrong.stderr
+    assert wrong.returncode == 2 and "OUTCOME must be one of" in wrong.stderr  # usage
     report = operator.command("report", "weekly").stdout
     assert report.startswith("ideabox weekoverzicht ")
     assert re.search(r"Ontvangen in totaal +1\n", report)

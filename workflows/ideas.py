@@ -166,7 +166,7 @@ async def notify_manager(
 def hr_recipients(app: App) -> list[Recipient]:
     """Every HR address, in the organisation's language (HR need not be in the CSV)."""
     language = language_of(app.settings.default_language)
-    return [Recipient(address, "HR", language) for address in app.settings.hr_addresses]
+    return [Recipient(address, "HR", language) for address in app.settings.hr_emails]
 
 
 async def send_help(

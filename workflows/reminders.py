@@ -205,7 +205,7 @@ async def _escalation_copy(app: App, manager: Person) -> list[str]:
     boss = await Person.get_or_none(id=manager.manager_id) if manager.manager_id else None
     if boss is not None and boss.active:
         return [boss.email]
-    return [a for a in app.settings.hr_addresses if a != manager.email]
+    return [a for a in app.settings.hr_emails if a != manager.email]
 
 
 def _digest_context(

@@ -744,7 +744,7 @@ async def _store_mails(
     # Replies to it are about the week (2026-W48 as 202648): set aside, never an idea.
     about = About(Topic.REPORT, int(report.week.replace("-W", "")))
     ids = []
-    for address in app.settings.hr_addresses:
+    for address in app.settings.hr_emails:
         mail = await mail_to(
             app,
             conn,
@@ -760,7 +760,7 @@ async def _store_mails(
 
 async def send_weekly_report(app: App, *, now: datetime | None = None) -> list[int]:
     """Build the report and mail it to every HR address now; the outbox ids."""
-    if not app.settings.hr_addresses:
+    if not app.settings.hr_emails:
         log.warning("no IDEABOX_HR_EMAILS: the weekly report goes to nobody")
         return []
     report = await build_weekly_report(app, now=now)
@@ -786,7 +786,7 @@ async def weekly_report_due(app: App) -> list[int]:
     """The worker's schedule asks: send this week's report once, from the configured
     weekday and hour (Monday 08:00) in the organisation's time zone."""
     now = app.clock.now()
-    if not report_is_due(app, now) or not app.settings.hr_addresses:
+    if not report_is_due(app, now) or not app.settings.hr_emails:
         return []
     week = _week_label(now, app.settings.zone)
     if await ReportRun.exists(week=week):

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
+import socket
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +19,14 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from core.app import App
-from core.queue import PROCESS_INBOUND, SEND_MAIL, SEND_MAILS, inbound_job_id
+from core.queue import (
+    LAST_SWEEP_KEY,
+    PROCESS_INBOUND,
+    SEND_MAIL,
+    SEND_MAILS,
+    inbound_job_id,
+    worker_health_key,
+)
 from workflows.decisions import report_due_decisions
 from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
@@ -48,7 +58,9 @@ async def sweep(ctx: dict[str, Any]) -> dict[str, int]:
         await app.queue.enqueue(PROCESS_INBOUND, inbound_id, job_id=inbound_job_id(inbound_id))
     outgoing = await due_mail_ids(app)
     await nudge(app, outgoing)
-    return {"inbound": len(inbound), "outbox": len(outgoing)}
+    found = {"inbound": len(inbound), "outbox": len(outgoing)}
+    await app.queue.note(LAST_SWEEP_KEY, json.dumps({"at": app.clock.now().isoformat(), **found}))
+    return found
 
 
 async def remind(ctx: dict[str, Any]) -> int:
@@ -96,8 +108,10 @@ def make_worker(
         burst=burst,
         poll_delay=app.settings.worker_poll_delay,
         max_jobs=20,
-        # The health-check key (docker-compose reads it) is refreshed every minute.
+        # Its own health key, refreshed every minute: ``ideabox status`` counts the
+        # workers alive, and docker-compose's health check finds its container's.
         health_check_interval=60,
+        health_check_key=worker_health_key(socket.gethostname(), os.getpid()),
     )
 
 

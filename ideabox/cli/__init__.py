@@ -1,0 +1,65 @@
+"""The ``ideabox`` command line: a stable interface that scripts and tests rely on.
+
+One module per group of commands, as Mailman keeps its ``cli_*`` modules: the service
+(``service``), the organisation (``org``), campaigns, ideas, reports, ``parse``, and the
+operator's view of the service (``operations``). A mistake in a setting or an argument
+ends in one line naming it, exit code 2; a failure in one line, exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from pydantic import ValidationError
+
+from ideabox.cli.campaigns import campaign
+from ideabox.cli.ideas import ideas
+from ideabox.cli.operations import inbound, outbox, status
+from ideabox.cli.org import org
+from ideabox.cli.parse import parse_files
+from ideabox.cli.reports import report
+from ideabox.cli.service import intake, run, worker
+
+cli = typer.Typer(
+    help="ideabox: ideas by email, decisions by email, everyone hears back.\n\n"
+    "Settings come from IDEABOX_* environment variables (see README).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+cli.command()(run)
+cli.command()(intake)
+cli.command()(worker)
+cli.add_typer(org, name="org")
+cli.add_typer(campaign, name="campaign")
+cli.add_typer(ideas, name="ideas")
+cli.add_typer(report, name="report")
+cli.command("parse")(parse_files)
+cli.command("status")(status)
+cli.add_typer(inbound, name="inbound")
+cli.add_typer(outbox, name="outbox")
+
+
+def setting_errors(invalid: ValidationError) -> list[str]:
+    """One line per wrong setting, naming its environment variable."""
+    lines = []
+    for error in invalid.errors():
+        name = "IDEABOX_" + "_".join(str(part) for part in error["loc"][:1]).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] != "value_error" and name != "IDEABOX_SECRET_KEY":
+            message += f", not '{error['input']}'"  # our own messages name the value
+        lines.append(f"ideabox: {name}: {message}")
+    return lines
+
+
+def main() -> None:
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except ValidationError as invalid:  # a setting in the environment is wrong
+        for line in setting_errors(invalid):
+            typer.echo(line, err=True)
+        sys.exit(2)
