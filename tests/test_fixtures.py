@@ -40,8 +40,8 @@ async def test_fixture(name: str, tmp_path: Path) -> None:
         assert result["text"] == expected["text"]
     if expected["kind"] == "idea":
         assert result["anonymous"] is expected.get("anonymous", False)
-        # What is left out of the idea is not lost: the quote is gone, not the sign-off.
-        assert result["signoff"] == expected.get("signoff", result["signoff"])
+        # What is left out of the idea is not lost: the quote is gone, the sign-off kept.
+        assert result["signoff"] == expected["signoff"]
         assert "ideabox" not in result["text"] and ">" not in result["text"]
     if expected["kind"] == "decision":
         assert (result["decision"], result["note"]) == (expected["decision"], expected["note"])

@@ -1,6 +1,7 @@
 """Tests for intake.trimmer: realistic replies, the shared corpus, and run time."""
 
 import importlib.util
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -8,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from intake.trimmer import TrimmedReply, trim
+from intake.trimmer import MAX_LINES, TrimmedReply, trim
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "reply-trimming"
 
@@ -419,6 +420,13 @@ def test_parts_have_no_blank_edges() -> None:
         assert not part.startswith(" \n")
 
 
+def test_a_reply_is_read_up_to_its_first_thousand_lines() -> None:
+    text = "Meer licht in de gang.\n\n" + "".join(f"regel {n}\n" for n in range(5000))
+    result = trim(text)
+    assert result.body.startswith("Meer licht in de gang.\n\nregel 0\n")
+    assert result.body.endswith(f"regel {MAX_LINES - 3}")  # the lines past the limit are unread
+
+
 def test_result_is_frozen() -> None:
     result = trim("Idee")
     with pytest.raises(AttributeError):
@@ -440,6 +448,8 @@ def _load_scorer() -> ModuleType:
 
 def _corpus() -> tuple[ModuleType, list[tuple[str, str, str, str, dict[str, object]]]]:
     if not (CORPUS / "cases").is_dir():
+        if os.environ.get("CI"):  # CI checks out shared/ beside the project: it must be there
+            pytest.fail(f"reply-trimming corpus not found at {CORPUS}")
         pytest.skip(f"reply-trimming corpus not found at {CORPUS}")
     scorer = _load_scorer()
     cases: list[tuple[str, str, str, str, dict[str, object]]] = scorer.load_cases(
@@ -448,14 +458,19 @@ def _corpus() -> tuple[ModuleType, list[tuple[str, str, str, str, dict[str, obje
     return scorer, cases
 
 
-def test_corpus_exact_score() -> None:
+def test_corpus_score_stays_where_it_is() -> None:
     scorer, cases = _corpus()
     normalise: Callable[[str], str] = scorer.normalise
+    token_f1: Callable[[str, str], float] = scorer.token_f1
     exact = 0
+    f1 = 0.0
     for source, _name, text, expected, _meta in cases:
         got = scorer.project(trim(text), source)
         exact += normalise(got) == normalise(expected)
-    assert exact / len(cases) >= 0.90
+        f1 += token_f1(normalise(got), normalise(expected))
+    # Measured: exact 0.978, F1 0.989 on 181 cases; a change may not lose a case.
+    assert len(cases) >= 181
+    assert (exact / len(cases), f1 / len(cases)) >= (0.977, 0.988)
 
 
 # --------------------------------------------------------------------------
