@@ -19,7 +19,7 @@ RUN groupadd --system --gid 10001 ideabox \
 
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY ideabox ./ideabox
 COPY core ./core
 COPY intake ./intake

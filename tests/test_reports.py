@@ -401,7 +401,7 @@ async def test_anonymous_ideas_of_small_departments_show_no_department(app: App)
 def test_a_large_csv_travels_zipped(monkeypatch: Any) -> None:
     report = dataclasses.replace(empty_report(), week="2026-W48")
     assert csv_attachment(report, b"id\r\n").filename == "ideabox-2026-W48.csv"
-    monkeypatch.setattr("workflows.reports.ZIP_ABOVE", 10)
+    monkeypatch.setattr("workflows.reports.spreadsheet.ZIP_ABOVE", 10)
     packed = csv_attachment(report, b"id;text\r\n" * 100)
     assert (packed.filename, packed.subtype) == ("ideabox-2026-W48.csv.zip", "zip")
     with zipfile.ZipFile(io.BytesIO(packed.data)) as archive:

@@ -44,8 +44,24 @@ def test_html_keeps_paragraphs_lists_and_breaks() -> None:
     )
     assert html_to_text(html) == (
         "Eerste regel\ntweede regel\n\nAlinea met nadruk en 5 * 3 = 15.\n\n"
-        "- een\n- twee\n\n1. drie\n"
+        "- een\n- twee\n1. drie\n"
     )
+
+
+def test_html_quotes_become_quoted_lines() -> None:
+    html = (
+        "<div>Meer groen.</div><div class=gmail_quote>Op di 24 nov 2026 schreef ideabox"
+        " &lt;i@x.nl&gt;:<blockquote><div>Beste Jan,</div><div><br></div><div>Wat kan"
+        " beter?</div><blockquote>eerder</blockquote></blockquote></div><p>Na het citaat.</p>"
+    )
+    assert html_to_text(html) == (
+        "Meer groen.\nOp di 24 nov 2026 schreef ideabox <i@x.nl>:\n\n"
+        "> Beste Jan,\n>\n> Wat kan beter?\n>\n> > eerder\n\nNa het citaat.\n"
+    )
+
+
+def test_html_that_is_no_html_gives_no_text() -> None:
+    assert html_to_text("") == html_to_text("   ") == ""
 
 
 def raw_mail(body: str) -> bytes:

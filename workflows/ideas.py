@@ -14,6 +14,7 @@ from db.models import Campaign, Decision, Idea, IdeaStatus, Invitation, OutboxMa
 from intake.message import Inbound
 from workflows.links import decide_links, decide_subject
 from workflows.outbox import mail_to, person_recipient
+from workflows.privacy import too_small
 from workflows.reminders import first_reminder_at
 
 
@@ -64,7 +65,7 @@ async def shown_department(person: Person, threshold: int, conn: BaseDBAsyncClie
     if not person.department:
         return None
     size = await Person.filter(department=person.department, active=True).using_db(conn).count()
-    return person.department if size >= threshold else None
+    return None if too_small(size, threshold) else person.department
 
 
 async def create_idea(

@@ -79,8 +79,11 @@ def decode(data: bytes) -> str:
 
 
 def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    """Semicolon (Dutch Excel), comma or tab, as the header row shows; else a comma."""
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=";,\t").delimiter
+    except csv.Error:  # one column only, or no delimiter the header agrees on
+        return ","
 
 
 def _column_map(header: list[str]) -> tuple[dict[str, int], list[str]]:

@@ -6,15 +6,18 @@ import codecs
 import re
 from email.message import EmailMessage
 
-import html2text
+from inscriptis import Inscriptis
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.model.config import ParserConfig
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
 
 from intake.context import StepContext
 from intake.message import Inbound
 
 _BLANKS = re.compile(r"\n{3,}")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
-# html2text indents every list item by two spaces; a top-level list needs none.
-_LIST_INDENT = re.compile(r"^  (?=[ ]{0,20}(?:[-*+]|\d{1,3}\.) )", re.MULTILINE)
 
 # Labels that name a single-byte Western charset (or none at all): what such mail really is
 # is UTF-8 when the bytes decode as UTF-8, else Windows-1252 (a superset of Latin-1 for
@@ -89,25 +92,39 @@ def unflow(text: str, delsp: bool = False) -> str:
     return "\n".join(out)
 
 
+# inscriptis lays HTML out as a browser would; its strict profile indents no block.
+_HTML_CONFIG = ParserConfig(css=CSS_PROFILES["strict"], display_links=False)
+_BULLET = re.compile(r"^[ \t]*\* ", re.MULTILINE)  # inscriptis writes "  * item"
+_NUMBERED = re.compile(r"^[ \t]+(?=\d{1,3}\. )", re.MULTILINE)
+
+
+def _quote_blockquotes(root: HtmlElement) -> None:
+    """Each <blockquote> becomes its text with "> " before every line, as mail clients
+    quote in plain text: the trimmer recognises quoted mail by those lines. Innermost
+    first, so a quote inside a quote gets "> > "."""
+    for quote in reversed(list(root.iter("blockquote"))):
+        inner = Inscriptis(quote, _HTML_CONFIG).get_text().strip("\n")
+        marked = "\n".join(">" + (" " + line if line.strip() else "") for line in inner.split("\n"))
+        pre = lxml_html.Element("pre")
+        pre.text = "\n" + marked + "\n"
+        pre.tail = quote.tail
+        parent = quote.getparent()
+        if parent is None:
+            return
+        parent.replace(quote, pre)
+
+
 def html_to_text(html: str) -> str:
     """Readable text from HTML: paragraphs, line breaks and lists kept, no markup."""
-    converter = html2text.HTML2Text(bodywidth=0)
-    converter.ignore_images = True
-    converter.ignore_emphasis = True
-    converter.ignore_tables = True
-    converter.ignore_links = False
-    converter.inline_links = False
-    converter.protect_links = True
-    converter.unicode_snob = True
-    converter.ul_item_mark = "-"
-    converter.single_line_break = False
-    text = converter.handle(html)
-    # html2text escapes markdown characters; a person reading the idea wants none of that.
-    text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!>])", r"\1", text)
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):  # empty, or nothing lxml can read
+        return ""
+    _quote_blockquotes(root)
+    text = Inscriptis(root, _HTML_CONFIG).get_text().replace("\u00a0", " ")
+    text = _BULLET.sub("- ", _NUMBERED.sub("", text))
     # Empty <div><br></div> lines come out as spaces: make them blank, then collapse.
-    text = _TRAILING_SPACE.sub("", text.replace("\u00a0", " "))
-    text = _LIST_INDENT.sub("", text)
-    # Quoted blocks (<blockquote>) come out as "> " lines, which the trimmer understands.
+    text = _TRAILING_SPACE.sub("", text)
     return _BLANKS.sub("\n\n", text).strip() + "\n"
 
 

@@ -260,7 +260,7 @@ def is_separator_phrase(line: str) -> bool:
 
 def is_rule(line: str) -> bool:
     # "________________________________", " ------------------------------", "====",
-    # and html2text's "* * *"
+    # and "* * *"
     s = line.strip().replace(" ", "")
     return len(s) >= 3 and not s.strip("-_=*~")
 

@@ -1,0 +1,99 @@
+"""The weekly report as data: what the figures are, before anyone words them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from db.models import BounceState
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRow:
+    """Ideas of one department (of the author) or one manager: all time, as of now."""
+
+    name: str | None  # None: no department / no manager
+    email: str | None  # a manager's address; None for departments
+    received: int
+    decided: int
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class RateGroup:
+    """Invited people of a campaign in one department (or merged small departments)."""
+
+    department: str | None
+    is_other: bool  # the small departments merged together
+    with_other: bool  # a department that also took in "other" (itself too small)
+    invited: int
+    responded: int
+
+    @property
+    def rate(self) -> float:
+        return self.responded / self.invited
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRate:
+    campaign_id: int
+    question: str
+    created_at: datetime
+    invited: int
+    # None when fewer than the anonymity threshold were invited: no figure is shown.
+    responded: int | None
+    groups: tuple[RateGroup, ...]  # empty when a breakdown would add nothing
+
+    @property
+    def rate(self) -> float | None:
+        if self.responded is None or not self.invited:
+            return None
+        return self.responded / self.invited
+
+
+@dataclass(frozen=True, slots=True)
+class Bouncing:
+    email: str
+    name: str
+    state: BounceState
+    soft_bounces: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPoint:
+    year: int
+    week: int
+    start: date  # the Monday
+    received: int
+    decided: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-W{self.week:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyReport:
+    language: str
+    zone: str
+    generated_at: datetime  # now, UTC
+    week: str  # ISO week of now, local: "2026-W48"
+    period_start: datetime  # now minus 7 days, UTC
+    received_week: int
+    received_total: int
+    decided_week: int
+    decided_total: int
+    open: int
+    overdue: int
+    median_days: float | None
+    departments: tuple[GroupRow, ...]
+    managers: tuple[GroupRow, ...]
+    campaigns: tuple[CampaignRate, ...]
+    bouncing: tuple[Bouncing, ...]
+    weeks: tuple[WeekPoint, ...]  # the 12 complete ISO weeks before this one, oldest first
+    anonymity_threshold: int
+
+    @property
+    def decision_rate(self) -> float | None:
+        return self.decided_total / self.received_total if self.received_total else None
