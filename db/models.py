@@ -170,6 +170,7 @@ class Decision(Model):
     inbound: fields.ForeignKeyNullableRelation[InboundMessage] = fields.ForeignKeyField(
         "models.InboundMessage", related_name="decisions", null=True, on_delete=fields.SET_NULL
     )
+    inbound_id: int | None
     # Set when the employee was told; a decision corrected within the grace period is
     # superseded instead and never reported.
     reported_at = fields.DatetimeField(null=True)

@@ -94,7 +94,7 @@ async def test_a_reply_to_an_invitation_becomes_an_idea_for_the_manager(
     assert inbound.status == InboundStatus.PROCESSED and inbound.kind == "idea"
     assert inbound.raw_bytes == as_bytes(reply)
     # What it became, why, and the steps that got it there, each in its own column.
-    assert (inbound.reason, inbound.detail) == (None, f"idea {idea.id}")
+    assert inbound.reason is None and inbound.detail == f"idea {idea.id}"
     assert inbound.trace is not None
     assert [step.partition(":")[0] for step in inbound.trace] == [
         "parse", "classify", "route", "authenticate", "extract", "trim", "interpret"

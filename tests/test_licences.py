@@ -30,11 +30,11 @@ def runtime_closure(name: str = "ideabox") -> dict[str, Distribution]:
 
 
 def licence(dist: Distribution) -> str:
+    """What the package says of its licence: the expression, the field, the classifiers."""
     meta = dist.metadata
-    classifiers = [c for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
-    return " | ".join(
-        part for part in (meta.get("License-Expression"), meta.get("License"), *classifiers) if part
-    )
+    said = [*(meta.get_all("License-Expression") or []), *(meta.get_all("License") or [])]
+    said += [c for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
+    return " | ".join(said)
 
 
 def test_no_gpl_in_what_ships() -> None:

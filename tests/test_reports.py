@@ -325,7 +325,7 @@ async def test_an_empty_database_reports_zeros(app: App) -> None:
         0,
     )
     assert report.decision_rate is None and report.median_days is None
-    assert len(report.weeks) == 12 and report.campaigns == report.departments == ()
+    assert len(report.weeks) == 12 and report.campaigns == () and report.departments == ()
     assert "Nog geen ideeën." in render_text(report)
     assert render_chart(report).startswith(PNG_SIGNATURE)
 
@@ -341,7 +341,9 @@ async def test_the_chart_is_a_png_with_both_series(app: App) -> None:
         image.verify()
     with Image.open(io.BytesIO(png)) as image:
         assert image.format == "PNG" and image.size == (600, 260)
-        colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1 << 16)}
+        counted = image.convert("RGB").getcolors(maxcolors=1 << 16)
+        assert counted is not None
+        colours = {colour for _, colour in counted}
     assert (26, 86, 176) in colours and (240, 140, 30) in colours  # received, decided
 
 
@@ -486,9 +488,9 @@ async def test_the_mail_reaches_every_hr_address_with_chart_and_csv(
         assert len(rows) == 1 + 11
         assert "Ontvangen deze week" in found["text/plain"].get_content()
     await service.settle()
-    rows = await OutboxMail.filter(id__in=ids).order_by("id")
-    assert [r.recipient for r in rows] == list(HR)
-    assert {r.kind for r in rows} == {"weekly_report"} and all(r.sent_at for r in rows)
+    mails = await OutboxMail.filter(id__in=ids).order_by("id")
+    assert [r.recipient for r in mails] == list(HR)
+    assert {r.kind for r in mails} == {"weekly_report"} and all(r.sent_at for r in mails)
 
 
 async def test_the_cron_sends_once_a_week_from_monday_eight(app: App) -> None:

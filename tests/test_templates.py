@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from core.mail import LANGUAGES, PARTS, TEMPLATE_DIR, MailKind, render, template_folders
+from core.mail import PARTS, TEMPLATE_DIR, MailKind, render, template_folders
+from core.settings import LANGUAGES
 from workflows.links import Link
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
