@@ -122,6 +122,7 @@ async def test_a_failed_mail_is_seen_and_sent_again(service: Service) -> None:
     await import_people(app, SAMPLE)
     await start_campaign(app, question="Wat kan er beter?")
     await sink.wait_for(9)
+    await service.settle()  # every invitation marked sent
     mail = await OutboxMail.filter(recipient=JAN).get()
     await OutboxMail.filter(id=mail.id).update(
         sent_at=None, failed=True, attempts=8, last_error="SMTPRecipientsRefused: 451"
