@@ -7,21 +7,36 @@
     │   ├── TooManyRecipients    452 4.5.3
     │   ├── MessageTooLarge      552 5.3.4
     │   ├── SenderNotAllowed     550 5.7.1  the envelope sender may not use this token
-    │   └── RateLimited          451 4.7.1  too many messages from one sender, try later
+    │   ├── RateLimited          451 4.7.1  too many messages from one sender, try later
+    │   └── Malformed            the message goes past a bound (intake.limits); found
+    │       │                    after the 250 (a file, an older row) it is set aside
+    │       ├── HeaderTooLarge       552 5.3.4
+    │       ├── TooManyHeaderFields  552 5.3.4
+    │       ├── TooManyAddresses     554 5.6.0  in one address field
+    │       ├── TooManyParameters    554 5.6.0  in one Content-Type/-Disposition
+    │       ├── TooManyParts         554 5.6.0
+    │       └── TooDeeplyNested      554 5.6.0  multiparts inside multiparts
     └── SetAside                 accepted (250), then recorded and not acted on
                                  (bounces and automatic replies are not rejections:
                                  they are recorded as what they are, see Kind)
         ├── MailLoop             our own mail came back
         ├── UnknownSender        nobody we know; never answered (no backscatter)
-        ├── SenderMismatch       From is not the person the reply address belongs to
-        ├── Unauthenticated      the receiving MX says DMARC/DKIM failed
+        ├── SenderMismatch       From is not the person the reply address belongs to, or
+        │                        the envelope sender is not the From
+        ├── UntrustedFrom        not one From header with one address, or another
+        │                        address disguised in it
+        ├── Unauthenticated      the receiving MX (or ideabox's DKIM check) says forged
+        ├── Unproven             a decision resting on nothing but its From header
         ├── NotRoutable          a reply we cannot connect to anything
         ├── NotAllowedToDecide   a decision from someone who may not take it
         ├── EmptyReply           nothing left after trimming: ask again
         ├── UnclearDecision      no outcome word found: send the help mail
         ├── DigestReply          a reply to a reminder about several ideas: help mail
         ├── ForwardUnknown       forward to an address ideabox does not know: help mail
-        └── ForwardSame          forward to the manager who decides already: help mail
+        ├── ForwardSame          forward to the manager who decides already: help mail
+        ├── ForwardToAuthor      forward to the idea's own author: help mail
+        └── Unreadable           a step could not read it (a broken charset, header or
+                                 structure, or over its time budget): help mail
 
 What each reason leads to (an SMTP reply, silence, or a short mail to a known person) is
 in ``OUTCOMES`` below, in one place; every class has its row (a test checks).
@@ -89,6 +104,38 @@ class RateLimited(SmtpRejection):
     reason = "rate_limited"
 
 
+class Malformed(SmtpRejection):
+    """Past one of the bounds on headers and structure (``intake.limits``)."""
+
+    @property
+    def problem(self) -> str:
+        return "unreadable"
+
+
+class HeaderTooLarge(Malformed):
+    reason = "header_too_large"
+
+
+class TooManyHeaderFields(Malformed):
+    reason = "too_many_header_fields"
+
+
+class TooManyAddresses(Malformed):
+    reason = "too_many_addresses"
+
+
+class TooManyParameters(Malformed):
+    reason = "too_many_parameters"
+
+
+class TooManyParts(Malformed):
+    reason = "too_many_parts"
+
+
+class TooDeeplyNested(Malformed):
+    reason = "too_deeply_nested"
+
+
 class SetAside(Rejection):
     pass
 
@@ -105,8 +152,16 @@ class SenderMismatch(SetAside):
     reason = "sender_mismatch"
 
 
+class UntrustedFrom(SetAside):
+    reason = "untrusted_from"
+
+
 class Unauthenticated(SetAside):
     reason = "unauthenticated"
+
+
+class Unproven(SetAside):
+    reason = "unproven"
 
 
 class NotRoutable(SetAside):
@@ -159,6 +214,20 @@ class ForwardSame(ForwardRefused):
     reason = "forward_same"
 
 
+class ForwardToAuthor(ForwardRefused):
+    """Nobody decides on their own idea, also not by being handed it."""
+
+    reason = "forward_author"
+
+
+class Unreadable(SetAside):
+    reason = "unreadable"
+
+    @property
+    def problem(self) -> str:
+        return "unreadable"
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """What the sender hears: an SMTP reply, or (after 250) a mail of this kind, or nothing."""
@@ -176,10 +245,19 @@ OUTCOMES: dict[type[Rejection], Answer] = {
     MessageTooLarge: Answer("552 5.3.4 Message too large"),
     SenderNotAllowed: Answer("550 5.7.1 Sender not allowed to use this reply address"),
     RateLimited: Answer("451 4.7.1 Too many messages from this sender; try again later"),
+    # Heard at once when refused at SMTP time; a help mail when found after the 250.
+    HeaderTooLarge: Answer("552 5.3.4 Message header too large", MailKind.ASK_AGAIN),
+    TooManyHeaderFields: Answer("552 5.3.4 Too many header fields", MailKind.ASK_AGAIN),
+    TooManyAddresses: Answer("554 5.6.0 Too many addresses in one field", MailKind.ASK_AGAIN),
+    TooManyParameters: Answer("554 5.6.0 Too many parameters in one field", MailKind.ASK_AGAIN),
+    TooManyParts: Answer("554 5.6.0 Too many MIME parts", MailKind.ASK_AGAIN),
+    TooDeeplyNested: Answer("554 5.6.0 MIME parts nested too deeply", MailKind.ASK_AGAIN),
     MailLoop: SILENT,
     UnknownSender: SILENT,
     SenderMismatch: SILENT,
+    UntrustedFrom: SILENT,
     Unauthenticated: SILENT,
+    Unproven: SILENT,
     NotRoutable: SILENT,
     NotAllowedToDecide: SILENT,
     EmptyReply: Answer(help_mail=MailKind.ASK_AGAIN),
@@ -187,6 +265,8 @@ OUTCOMES: dict[type[Rejection], Answer] = {
     DigestReply: Answer(help_mail=MailKind.DECISION_HELP),
     ForwardUnknown: Answer(help_mail=MailKind.DECISION_HELP),
     ForwardSame: Answer(help_mail=MailKind.DECISION_HELP),
+    ForwardToAuthor: Answer(help_mail=MailKind.DECISION_HELP),
+    Unreadable: Answer(help_mail=MailKind.ASK_AGAIN),
 }
 
 

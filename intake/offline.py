@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +11,13 @@ from core.about import About
 from core.settings import Settings
 from intake.context import StepContext
 from intake.errors import Rejection
+from intake.limits import header_block
 from intake.message import Inbound, Kind, PersonRef, Route
-from intake.pipeline import understand
+from intake.pipeline import StepFailed, understand
+from intake.steps.parse import LENIENT
 from intake.steps.route import thread_ids
+
+_HEADERS = BytesHeaderParser(policy=LENIENT)
 
 
 class OfflineDirectory:
@@ -40,12 +46,9 @@ class OfflineDirectory:
 
 def _envelope(raw: bytes, settings: Settings) -> tuple[str, tuple[str, ...]]:
     """A file has no envelope: the recipients are our addresses among To/Cc/Delivered-To."""
-    from email.utils import getaddresses
-
-    from intake.steps.parse import parse_bytes
-
-    msg = parse_bytes(raw)
-    fields = [str(v) for name in ("Delivered-To", "To", "Cc") for v in msg.get_all(name, [])]
+    msg = _HEADERS.parsebytes(header_block(raw))  # the headers only: quick on any input
+    # Enough of each field for our own addresses; the pipeline refuses too many.
+    fields = [str(v)[:5000] for name in ("Delivered-To", "To", "Cc") for v in msg.get_all(name, [])]
     domain = f"@{settings.domain.lower()}"
     ours = [a for _, a in getaddresses(fields) if a.lower().endswith(domain)]
     # "<>" (a null sender, as bounces and Exchange's out-of-office use) stays visible;
@@ -78,6 +81,9 @@ async def understand_file(path: Path, settings: Settings) -> dict[str, Any]:
     except Rejection as rejection:
         msg = rejection.understood or msg
         reason = rejection.reason
+    except StepFailed as failed:  # a bug: shown for this file, the next ones still run
+        msg = failed.understood.noting(str(failed))
+        reason = "failed"
     parts = msg.parts
     result: dict[str, Any] = {
         "file": str(path),
@@ -90,6 +96,7 @@ async def understand_file(path: Path, settings: Settings) -> dict[str, Any]:
         "token_verified": msg.route.verified if msg.route else None,
         "reason": reason,
         "notes": list(msg.notes),
+        "trace": list(msg.trace),
     }
     if msg.idea is not None:
         result["anonymous"] = msg.idea.anonymous

@@ -2,7 +2,8 @@
 
 Refused during the conversation, with the code and text from ``intake.errors.OUTCOMES``:
 a sender over its rate limit (451, try later: asked at MAIL, answered after DATA, before
-anything is stored); at RCPT an address that is not
+anything is stored); after DATA a message past the bounds on headers and structure
+(552/554, ``intake.limits``); at RCPT an address that is not
 ours or a changed token (550), one recipient too many (452), a known sender using
 someone else's reply address (550 5.7.1); a message over the size limit (552, checked
 by aiosmtpd at MAIL SIZE= and during DATA). Nothing is ever mailed back from here.
@@ -31,12 +32,14 @@ from intake.batcher import Batcher
 from intake.context import step_context
 from intake.enqueue import InboundJobs
 from intake.errors import (
+    Malformed,
     MessageTooLarge,
     RateLimited,
     SmtpRejection,
     TooManyRecipients,
     smtp_reply,
 )
+from intake.limits import check_raw
 from intake.ratelimit import RateLimiter
 from intake.sender import check_sender, is_null_sender
 from intake.steps.route import route_address
@@ -127,11 +130,17 @@ class IntakeHandler:
         if wait is not None:
             log.info("refused DATA from %s: rate limited for %d s", envelope.mail_from, wait)
             return smtp_reply(RateLimited(f"retry in {wait} seconds"))
-        raw = envelope.original_content or b""
+        content = envelope.original_content or b""
+        raw = content if isinstance(content, bytes) else content.encode()
+        try:
+            check_raw(raw)  # bounds on headers and structure: a byte scan, no parsing
+        except Malformed as malformed:
+            log.info("refused DATA from %s: %s", envelope.mail_from, malformed)
+            return smtp_reply(malformed)
         message = NewMessage(
             mail_from=envelope.mail_from or "",
             rcpt_tos=list(envelope.rcpt_tos),
-            raw=raw if isinstance(raw, bytes) else raw.encode(),
+            raw=raw,
             received_at=self.app.clock.now(),
         )
         try:
@@ -151,7 +160,8 @@ class IntakeSMTP(SMTP):
     own bare 552 texts; the sender's user is shown ours, with the limit, instead."""
 
     async def push(self, status: AnyStr) -> None:
-        if isinstance(status, str) and status.startswith("552 "):
+        # Its own have no enhanced status code; ours ("552 5.3.4 ...") pass as they are.
+        if isinstance(status, str) and status.startswith("552 ") and not status[4:5].isdigit():
             limit = f"the limit is {self.data_size_limit} bytes"
             await super().push(smtp_reply(MessageTooLarge(limit)))
             return

@@ -430,3 +430,94 @@ async def test_the_batcher_gathers_concurrent_items_and_reports_failures_to_each
     results = await asyncio.gather(*(batcher.submit(i) for i in (12, 13)), return_exceptions=True)
     assert all(isinstance(r, ValueError) for r in results)
     assert await batcher.submit(7) == 14  # and it carries on
+
+
+# --- bounds on headers and structure ----------------------------------------------------
+
+
+def with_headers(extra: str, body: str = "Meer groen.\r\n") -> bytes:
+    return (
+        f"From: {JAN}\r\nTo: {PLAIN}\r\nSubject: Idee\r\nMessage-ID: <b@example.nl>\r\n"
+        f"{extra}\r\n\r\n{body}"
+    ).encode()
+
+
+def nested_parts(depth: int) -> bytes:
+    inner = "Content-Type: text/plain\r\n\r\nMeer groen.\r\n"
+    for level in range(depth):
+        inner = (
+            f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n'
+            f"--b{level}\r\n{inner}\r\n--b{level}--\r\n"
+        )
+    head, _, body = inner.partition("\r\n\r\n")
+    return with_headers(f"MIME-Version: 1.0\r\n{head}", body)
+
+
+def parts(count: int) -> bytes:
+    body = "".join(f"--p\r\nContent-Type: text/plain\r\n\r\ndeel {n}\r\n" for n in range(count))
+    return with_headers('Content-Type: multipart/mixed; boundary="p"', body + "--p--\r\n")
+
+
+HOSTILE = {
+    "header block over 256 KB": (
+        with_headers("".join(f"X-Filler-{n}: {'a' * 900}\r\n" for n in range(300)).rstrip()),
+        "552 5.3.4 Message header too large",
+    ),
+    "one field over 64 KB": (
+        with_headers("X-Long: " + "\r\n ".join(["a" * 900] * 80)),
+        "552 5.3.4 Message header too large: the x-long field is over 64 KB",
+    ),
+    "600 header fields": (
+        with_headers("\r\n".join(f"X-N{n}: x" for n in range(600))),
+        "552 5.3.4 Too many header fields",
+    ),
+    "3000 addresses in To": (
+        with_headers("Cc: " + ",\r\n ".join(f"p{n}@example.nl" for n in range(3000))),
+        "554 5.6.0 Too many addresses in one field: more than 100 addresses in cc",
+    ),
+    "2,000 RFC 2231 parameters": (
+        with_headers(
+            "Content-Type: text/plain"
+            + "".join(f";\r\n p{n % 50}*{n}*=utf-8''%41" for n in range(2000))
+        ),
+        "554 5.6.0 Too many parameters in one field",
+    ),
+    "300 parts": (parts(300), "554 5.6.0 Too many MIME parts"),
+    "40 levels of nesting": (nested_parts(40), "554 5.6.0 MIME parts nested too deeply"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+async def test_a_message_past_a_bound_is_refused_at_data_with_its_reason(
+    intake: Intake, name: str
+) -> None:
+    raw, said = HOSTILE[name]
+    code, text = await intake.send(raw)
+    assert f"{code} {text}".startswith(said)
+    assert await stored() == 0
+
+
+async def test_ordinary_mail_is_well_inside_the_bounds(intake: Intake) -> None:
+    assert (await intake.send(nested_parts(4)))[0] == 250
+    assert (await intake.send(parts(20).replace(b"<b@", b"<c@")))[0] == 250
+    assert await stored() == 2
+
+
+async def test_a_20000_parameter_header_stalls_nobody(intake: Intake) -> None:
+    raw = with_headers(
+        "Content-Type: text/plain"
+        + "".join(f";\r\n p{n % 50}*{n}*=utf-8''%41" for n in range(20_000))
+    )
+    loop = asyncio.get_running_loop()
+
+    async def timed(work: Awaitable[tuple[int, str]]) -> tuple[int, float]:
+        started = loop.time()
+        code, _ = await work
+        return code, loop.time() - started
+
+    hostile = asyncio.create_task(timed(intake.send(raw)))
+    await asyncio.sleep(0.01)
+    ordinary = await timed(intake.send(message(7)))
+    refused = await hostile
+    assert ordinary[0] == 250 and ordinary[1] < 1.0
+    assert refused[0] == 552 and refused[1] < 2.0  # a 450 KB header, answered at once

@@ -43,7 +43,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "manager_name": "Pieter",
         "anonymous": True,
     },
-    "ask_again": {"name": "Jan", "question": HOSTILE},
+    "ask_again": {"name": "Jan", "question": HOSTILE, "problem": "", "address": ""},
     "decision_help": {"name": "Pieter", "problem": "forward_unknown", "address": HOSTILE},
     "decision_confirmation": {
         "name": "Pieter",

@@ -42,7 +42,11 @@ _ALIASES = {
 
 
 def decode_bytes(data: bytes, label: str | None) -> str:
-    """Text from bytes in the charset ``label`` names, surviving wrong and missing labels."""
+    """Text from bytes in the charset ``label`` names, surviving wrong and missing labels.
+
+    A label that names no text encoding (``rot13``, ``base64``, ``zlib``), or one that
+    fails on these bytes (``idna``, ``undefined``), reads as an unknown label does.
+    """
     charset = (label or "").strip().strip('"').lower()
     charset = _ALIASES.get(charset, charset)
     if charset in _WESTERN or charset in ("utf-8", "utf8"):
@@ -51,16 +55,20 @@ def decode_bytes(data: bytes, label: str | None) -> str:
         except UnicodeDecodeError:
             return data.decode("cp1252", errors="replace")
     try:
-        codecs.lookup(charset)
-    except LookupError:
+        if not codecs.lookup(charset)._is_text_encoding:
+            return decode_bytes(data, None)
+    except (LookupError, ValueError):  # unknown, or a label with a NUL in it
         return decode_bytes(data, None)
     try:
         return data.decode(charset)
-    except UnicodeDecodeError:
+    except (UnicodeError, ValueError):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            return data.decode(charset, errors="replace")
+            try:
+                return data.decode(charset, errors="replace")
+            except (UnicodeError, ValueError):
+                return decode_bytes(data, None)
 
 
 def unflow(text: str, delsp: bool = False) -> str:
