@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     trusted_authserv_id: str = Field(
         "", description="authserv-id of the receiving MX whose Authentication-Results count."
     )
+    # Where DKIM keys are looked up (HOST:PORT); empty: the system's resolver.
+    dns_server: str = ""
     timezone: str = "Europe/Amsterdam"
     holidays: str = "NL"
     default_language: str = "nl"
@@ -136,10 +138,11 @@ class Settings(BaseSettings):
             raise ValueError(f"'{value}' is not a plain local part like ideas (no '+')")
         return value.lower()
 
-    @field_validator("smtp_listen")
+    @field_validator("smtp_listen", "dns_server")
     @classmethod
-    def _listen(cls, value: str) -> str:
-        split_host_port(value)
+    def _host_port(cls, value: str, info: ValidationInfo) -> str:
+        if value.strip() or info.field_name == "smtp_listen":  # the DNS server may be unset
+            split_host_port(value)
         return value.strip()
 
     @field_validator("database_url", "redis_url", "relay_url")
@@ -180,6 +183,10 @@ class Settings(BaseSettings):
     @property
     def listen_port(self) -> int:
         return split_host_port(self.smtp_listen)[1]
+
+    @property
+    def dns(self) -> tuple[str, int] | None:
+        return split_host_port(self.dns_server) if self.dns_server else None
 
     @property
     def address(self) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.settings import Settings
 from intake.directory import DbDirectory
 from intake.message import Directory
+from intake.signatures import DkimVerifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +22,15 @@ class StepContext:
     # The authserv-id of the receiving MX whose Authentication-Results header we trust;
     # empty: no such header is trusted (an attacker can write one too).
     trusted_authserv_id: str = ""
+    # Checks DKIM signatures itself when no trusted MX does; None offline (no DNS).
+    dkim: DkimVerifier | None = None
 
     @property
     def offline(self) -> bool:
         return self.directory.offline
 
 
+@lru_cache(maxsize=8)
 def step_context(settings: Settings) -> StepContext:
     """The context of the running service: the database as directory, the real key."""
     return StepContext(
@@ -36,4 +41,5 @@ def step_context(settings: Settings) -> StepContext:
         hr_emails=tuple(settings.hr_emails),
         default_language=settings.default_language,
         trusted_authserv_id=settings.trusted_authserv_id,
+        dkim=DkimVerifier(settings.dns),
     )

@@ -53,12 +53,12 @@ class DbDirectory:
         return None
 
     async def may_decide(self, person: PersonRef, idea_id: int) -> bool:
-        """The assigned manager, anyone above them, or HR."""
+        """The assigned manager, anyone above them, or HR; never the idea's own author."""
+        idea = await Idea.get_or_none(id=idea_id)
+        if idea is None or (person.id is not None and person.id == idea.author_id):
+            return False
         if person.email in self.hr_emails:
             return True
-        idea = await Idea.get_or_none(id=idea_id)
-        if idea is None:
-            return False
         manager_id = idea.manager_id
         for _ in range(MAX_CHAIN):
             if manager_id is None:

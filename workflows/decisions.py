@@ -19,7 +19,7 @@ from core.about import About, Topic
 from core.app import App
 from core.mail import MailKind, Recipient, language_of
 from db.models import Campaign, Decision, Idea, IdeaStatus, Outcome, Person
-from intake.errors import ForwardSame, ForwardUnknown
+from intake.errors import ForwardSame, ForwardToAuthor, ForwardUnknown
 from intake.message import PersonRef
 from workflows.calendar import BusinessCalendar
 from workflows.ideas import notify_manager, reassign
@@ -114,6 +114,8 @@ async def _forward(
         )
     if target.id == idea.manager_id:
         raise ForwardSame(f"{target.email} already decides on this idea", target.email)
+    if target.id == idea.author_id:
+        raise ForwardToAuthor(f"{target.email} had this idea: another person decides", target.email)
     await Decision.create(
         idea_id=idea.id,
         outcome=Outcome.FORWARD,

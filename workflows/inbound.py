@@ -15,7 +15,7 @@ from core.about import Topic
 from core.app import App
 from db.models import BounceState, Idea, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
 from intake.context import step_context
-from intake.errors import ForwardRefused, Rejection, outcome_of
+from intake.errors import ForwardRefused, Rejection, UntrustedFrom, outcome_of
 from intake.message import Inbound, Kind
 from intake.pipeline import StepFailed, understand
 from intake.steps.authenticate import from_address
@@ -237,9 +237,16 @@ async def _absent_person(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None
             if idea and idea.manager_id
             else None
         )
-        if manager is not None and manager.email == from_address(msg):
+        if manager is not None and manager.email == _sender_address(msg):
             return manager
     return None
+
+
+def _sender_address(msg: Inbound) -> str | None:
+    try:
+        return from_address(msg.msg)
+    except UntrustedFrom:
+        return None
 
 
 async def _record_absence(app: App, conn: BaseDBAsyncClient, msg: Inbound) -> str:
