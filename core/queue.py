@@ -7,13 +7,20 @@ the database and enqueues it later. Nothing is lost by a Redis outage.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
+
+# A queue without Redis tries to connect again at most this often (seconds).
+RECONNECT_SECONDS = 5.0
 
 PROCESS_INBOUND = "process_inbound"
 SEND_MAIL = "send_mail"
@@ -51,25 +58,64 @@ def redis_settings(url: str) -> RedisSettings:
 
 
 class Queue:
-    """A thin wrapper over an arq pool that never lets a Redis failure escape."""
+    """A thin wrapper over an arq pool that never lets a Redis failure escape.
+
+    Without Redis (it was down at start) it tries again now and then, so a process
+    started before Redis finds it once it is there. A connection Redis dropped is made
+    anew by redis-py on the next command.
+    """
 
     def __init__(self, pool: ArqRedis | None, url: str = "") -> None:
         self.pool = pool
         self.url = url
+        self._next_try = 0.0
+        self._connecting: asyncio.Task[None] | None = None
+        self._scripts: dict[str, tuple[ArqRedis, AsyncScript]] = {}
 
     @classmethod
     async def connect(cls, url: str) -> Queue:
+        queue = cls(None, url)
+        await queue._reconnect()
+        if queue.pool is None:
+            log.warning("Redis unreachable at %s; the worker's sweep will pick the work up", url)
+        return queue
+
+    async def _reconnect(self) -> None:
         try:
-            return cls(await create_pool(redis_settings(url)), url)
+            self.pool = await create_pool(redis_settings(self.url))
         except (OSError, RedisError) as exc:
-            log.warning("Redis unreachable (%s); the worker's sweep will pick the work up", exc)
-            return cls(None, url)
+            log.debug("Redis still unreachable: %s", exc)
+
+    async def available(self) -> ArqRedis | None:
+        """The pool, or None. Without one, a try to connect starts in the background (at
+        most every 5 s): nobody waits for a Redis that is not there."""
+        if (
+            self.pool is None
+            and self.url
+            and time.monotonic() >= self._next_try
+            and (self._connecting is None or self._connecting.done())
+        ):
+            self._next_try = time.monotonic() + RECONNECT_SECONDS
+            self._connecting = asyncio.create_task(self._reconnect())
+        return self.pool
+
+    async def script(self, source: str) -> AsyncScript | None:
+        """A Lua script registered on the current pool (again, after a reconnect)."""
+        pool = await self.available()
+        if pool is None:
+            return None
+        registered = self._scripts.get(source)
+        if registered is None or registered[0] is not pool:
+            registered = (pool, pool.register_script(source))
+            self._scripts[source] = registered
+        return registered[1]
 
     async def enqueue(self, function: str, *args: Any, job_id: str) -> bool:
-        if self.pool is None:
+        pool = await self.available()
+        if pool is None:
             return False
         try:
-            await self.pool.enqueue_job(function, *args, _job_id=job_id)
+            await pool.enqueue_job(function, *args, _job_id=job_id)
         except (OSError, RedisError) as exc:
             log.warning("could not enqueue %s (%s); the sweep will", job_id, exc)
             return False
@@ -109,5 +155,9 @@ class Queue:
         return sorted(found)
 
     async def close(self) -> None:
+        if self._connecting is not None and not self._connecting.done():
+            self._connecting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._connecting
         if self.pool is not None:
             await self.pool.aclose()

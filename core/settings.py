@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # window, shared through Redis by every intake process); more get 451 4.7.1.
     rate_limit_messages: Positive = 20
     rate_limit_seconds: Positive = 60
+    # At most this many mails a day to one person in answer to their own mail.
+    answers_per_day: Positive = 10
     reminder_after_days: Positive = 3
     reminder_every_days: Positive = 3
     escalate_after: Annotated[int, Field(ge=0)] = 2

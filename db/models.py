@@ -93,8 +93,9 @@ class InboundMessage(Model):
 
     id = fields.BigIntField(primary_key=True)
     # The Message-ID header, or a hash of the raw bytes when there is none: the same
-    # message delivered twice is stored (and so processed) once.
-    dedupe_key = fields.CharField(max_length=250, unique=True)
+    # message delivered twice by its sender is stored (and so processed) once; another
+    # sender's mail with the same Message-ID is another message.
+    dedupe_key = fields.CharField(max_length=250)
     mail_from = fields.CharField(max_length=320)
     rcpt_tos = fields.JSONField[list[str]]()
     raw_bytes = fields.BinaryField()
@@ -110,6 +111,7 @@ class InboundMessage(Model):
     class Meta:
         table = "inbound_message"
         indexes = (("status", "received_at"),)
+        unique_together = (("mail_from", "dedupe_key"),)
 
 
 class Idea(Model):
@@ -248,7 +250,10 @@ class OutboxMail(Model):
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(null=True)
     failed = fields.BooleanField(default=False)  # gave up after the last retry
+    # Sent to someone in answer to their own mail (a thank-you, a help mail, a
+    # confirmation): counted per person and day, so no mail loop can run up a bill.
+    in_answer = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "outbox_mail"
-        indexes = (("sent_at", "failed", "next_attempt_at"),)
+        indexes = (("sent_at", "failed", "next_attempt_at"), ("recipient", "created_at"))

@@ -22,7 +22,7 @@ from db.setup import close_database, open_database
 from ideabox.embedded_redis import EmbeddedRedis
 from intake.server import start_listener
 from workflows.transport import make_transport
-from workflows.worker import make_worker, stop_worker
+from workflows.worker import SupervisedWorker, make_worker
 
 log = logging.getLogger(__name__)
 
@@ -66,28 +66,25 @@ async def serve(settings: Settings, mode: Mode, stop: asyncio.Event | None = Non
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    async with connected_app(settings) as app:
-        if app.queue.pool is None and mode is not Mode.INTAKE:
-            # The worker lives on Redis; the listener does not: it stores and answers 250,
-            # and the workers' sweep finds what it stored.
-            raise RuntimeError("Redis is not reachable; the worker needs it to run")
-        async with AsyncExitStack() as stack:
-            if mode in (Mode.ALL, Mode.INTAKE):
-                listener = await start_listener(app, settings.listen_host, settings.listen_port)
-                stack.push_async_callback(listener.close)
-                print(f"ideabox: SMTP on {settings.listen_host}:{listener.port}", flush=True)
-            if mode in (Mode.ALL, Mode.WORKER):
-                transport = make_transport(settings.relay_url, settings.outbox_dir)
-                stack.push_async_callback(transport.close)
-                worker = make_worker(app, transport, redis_settings(app.queue.url))
-                task = asyncio.create_task(worker.async_run())
-                stack.push_async_callback(stop_worker, worker, task)
-                where = (
-                    settings.relay_url.split("@")[-1] if settings.relay_url else settings.outbox_dir
-                )
-                print(f"ideabox: worker running, mail goes to {where}", flush=True)
-            await stop.wait()
-            print("ideabox: stopping", flush=True)
+    # Without Redis the listener still stores and answers 250, and the worker waits for
+    # it; both pick it up when it comes (the sweep finds what was stored).
+    async with connected_app(settings) as app, AsyncExitStack() as stack:
+        if mode in (Mode.ALL, Mode.INTAKE):
+            listener = await start_listener(app, settings.listen_host, settings.listen_port)
+            stack.push_async_callback(listener.close)
+            print(f"ideabox: SMTP on {settings.listen_host}:{listener.port}", flush=True)
+        if mode in (Mode.ALL, Mode.WORKER):
+            transport = make_transport(settings.relay_url, settings.outbox_dir)
+            stack.push_async_callback(transport.close)
+            worker = SupervisedWorker(
+                lambda: make_worker(app, transport, redis_settings(app.queue.url))
+            )
+            worker.start()
+            stack.push_async_callback(worker.stop)
+            where = settings.relay_url.split("@")[-1] if settings.relay_url else settings.outbox_dir
+            print(f"ideabox: worker running, mail goes to {where}", flush=True)
+        await stop.wait()
+        print("ideabox: stopping", flush=True)
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signum)

@@ -38,30 +38,31 @@ return 0
 
 class InboundJobs:
     def __init__(self, queue: Queue) -> None:
-        self.pool = queue.pool
-        self.script = self.pool.register_script(_ENQUEUE_MANY) if self.pool else None
+        self.queue = queue
 
     async def enqueue(self, inbound_ids: list[int]) -> list[None]:
         """``process_inbound`` for each id, as ``Queue.enqueue`` would, in one call."""
         done: list[None] = [None] * len(inbound_ids)  # one (empty) result per id
-        if not inbound_ids or self.pool is None or self.script is None:
+        script = await self.queue.script(_ENQUEUE_MANY) if inbound_ids else None
+        pool = self.queue.pool
+        if script is None or pool is None:
             return done
         now = timestamp_ms()
         args: list[str | int | bytes] = [
-            self.pool.default_queue_name,
+            pool.default_queue_name,
             job_key_prefix,
             result_key_prefix,
-            self.pool.expires_extra_ms,
+            pool.expires_extra_ms,
             now,
         ]
         for inbound_id in inbound_ids:
             job = serialize_job(
-                PROCESS_INBOUND, (inbound_id,), {}, None, now, serializer=self.pool.job_serializer
+                PROCESS_INBOUND, (inbound_id,), {}, None, now, serializer=pool.job_serializer
             )
             args += [inbound_job_id(inbound_id), job]
         try:
             async with asyncio.timeout(REDIS_TIMEOUT):
-                await self.script(args=args)
+                await script(args=args)
         except (OSError, RedisError, TimeoutError) as exc:
             log.warning("could not queue %d messages (%s); the sweep will", len(inbound_ids), exc)
         return done

@@ -30,6 +30,7 @@
         ├── NotRoutable          a reply we cannot connect to anything
         ├── NotAllowedToDecide   a decision from someone who may not take it
         ├── EmptyReply           nothing left after trimming: ask again
+        ├── RepeatedIdea         the same text from the same person today: one idea
         ├── UnclearDecision      no outcome word found: send the help mail
         ├── DigestReply          a reply to a reminder about several ideas: help mail
         ├── ForwardUnknown       forward to an address ideabox does not know: help mail
@@ -176,6 +177,10 @@ class EmptyReply(SetAside):
     reason = "empty_reply"
 
 
+class RepeatedIdea(SetAside):
+    reason = "repeated_idea"
+
+
 class UnclearDecision(SetAside):
     reason = "unclear_decision"
 
@@ -261,6 +266,7 @@ OUTCOMES: dict[type[Rejection], Answer] = {
     NotRoutable: SILENT,
     NotAllowedToDecide: SILENT,
     EmptyReply: Answer(help_mail=MailKind.ASK_AGAIN),
+    RepeatedIdea: SILENT,
     UnclearDecision: Answer(help_mail=MailKind.DECISION_HELP),
     DigestReply: Answer(help_mail=MailKind.DECISION_HELP),
     ForwardUnknown: Answer(help_mail=MailKind.DECISION_HELP),

@@ -12,10 +12,10 @@ import itertools
 import logging
 import os
 from collections import deque
-from typing import Any
 
 from redis.exceptions import RedisError
 
+from core.queue import Queue
 from intake.batcher import Batcher
 
 log = logging.getLogger(__name__)
@@ -74,12 +74,12 @@ class LocalWindow:
 
 
 class RateLimiter:
-    def __init__(self, redis: Any, limit: int, window_seconds: int) -> None:
-        """``redis``: a redis.asyncio.Redis (the queue's pool), or None without Redis."""
+    def __init__(self, queue: Queue, limit: int, window_seconds: int) -> None:
+        """The window lives in ``queue``'s Redis while it answers, else in this process."""
         self.limit = limit
         self.window_ms = window_seconds * 1000
         self.local = LocalWindow()
-        self.script = redis.register_script(_SLIDING_WINDOW) if redis is not None else None
+        self.queue = queue
         # Checks arriving together from many sessions go to Redis in one call.
         # The answer is needed only at the end of DATA, so asks may wait a little for others.
         self.batcher: Batcher[tuple[str, float], float | None] = Batcher(
@@ -102,14 +102,15 @@ class RateLimiter:
         return max(1, round(waited / 1000))
 
     async def _ask_redis(self, asks: list[tuple[str, float]]) -> list[float | None]:
-        if self.script is None:
+        script = await self.queue.script(_SLIDING_WINDOW)
+        if script is None:
             raise NoRedis()
         args: list[float | str] = [self.window_ms, self.limit]
         for _, now_ms in asks:
             args += [now_ms, f"{self._prefix}.{next(self._ids)}"]
         try:
             async with asyncio.timeout(REDIS_TIMEOUT):
-                waits = await self.script(keys=[KEY_PREFIX + s for s, _ in asks], args=args)
+                waits = await script(keys=[KEY_PREFIX + s for s, _ in asks], args=args)
         except (OSError, RedisError, TimeoutError) as exc:
             if not self._redis_down:
                 log.warning("rate limit kept in this process: Redis unreachable (%s)", exc)

@@ -60,7 +60,7 @@ class IntakeHandler:
         self.app = app
         self.context = step_context(app.settings)
         s = app.settings
-        self.limiter = RateLimiter(app.queue.pool, s.rate_limit_messages, s.rate_limit_seconds)
+        self.limiter = RateLimiter(app.queue, s.rate_limit_messages, s.rate_limit_seconds)
         # Messages arriving together share one commit, and then one Redis call to queue
         # them; the two stages run side by side (intake/batcher.py).
         self.stored: Batcher[NewMessage, int | None] = Batcher(store_messages)

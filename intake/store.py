@@ -42,9 +42,10 @@ async def store_messages(messages: list[NewMessage]) -> list[int | None]:
 
     A commit (a flush to disk) costs far more than an insert, so messages arriving
     together share one: a single ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (SQLite
-    and PostgreSQL), atomic on its own. The unique Message-ID key decides what is new,
-    also between copies in the same batch or stored by another intake process at the
-    same moment: a duplicate is skipped, never an error for the others.
+    and PostgreSQL), atomic on its own. The envelope sender and Message-ID, unique
+    together, decide what is new, also between copies in the same batch or stored by
+    another intake process at the same moment: a duplicate is skipped, never an error
+    for the others.
     """
     if not messages:
         return []
@@ -67,8 +68,9 @@ async def store_messages(messages: list[NewMessage]) -> list[int | None]:
     )
     rows = await db.execute_query_dict(
         f"INSERT INTO {InboundMessage._meta.db_table} ({', '.join(_COLUMNS)}) VALUES {tuples}"
-        " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key",
+        " ON CONFLICT (mail_from, dedupe_key) DO NOTHING RETURNING id, mail_from, dedupe_key",
         values,
     )
-    ids = {str(row["dedupe_key"]): int(row["id"]) for row in rows}
-    return [ids.pop(key, None) for key in keys]  # pop: a second copy in the batch gets None
+    ids = {(str(row["mail_from"]), str(row["dedupe_key"])): int(row["id"]) for row in rows}
+    # pop: a second copy in the batch gets None
+    return [ids.pop((m.mail_from, key), None) for key, m in zip(keys, messages, strict=True)]

@@ -34,6 +34,7 @@ from core.settings import Settings
 from db.setup import apply_migrations, close_database, open_database
 from ideabox.embedded_redis import EmbeddedRedis
 from intake.server import bound_port, start_listener
+from tests.operating import Operator
 from workflows.transport import make_transport
 from workflows.worker import make_worker, stop_worker
 
@@ -296,3 +297,12 @@ async def service(app: App, sink: MailSink) -> AsyncIterator[Service]:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+@pytest.fixture
+def operator(tmp_path: Path) -> Iterator[Operator]:
+    """ideabox as an operator runs it: commands and services in their own processes."""
+    # A short working directory: the embedded Redis listens on a unix socket under it.
+    op = Operator(tmp_path)
+    yield op
+    op.cleanup()

@@ -48,7 +48,7 @@ def with_charset(raw: bytes, charset: str) -> bytes:
 
 
 def nested(raw: bytes, depth: int) -> bytes:
-    headers, body = split(raw)
+    headers, _body = split(raw)
     inner = b"Content-Type: text/plain; charset=utf-8\r\n\r\nMeer groen.\r\n"
     for level in range(depth):
         boundary = b"b%d" % level
@@ -64,7 +64,9 @@ def nested(raw: bytes, depth: int) -> bytes:
 def many_parameters(raw: bytes, count: int) -> bytes:
     headers, body = split(raw)
     params = b"".join(b";\r\n p%d*%d*=utf-8''%%41%d" % (i % 50, i, i) for i in range(count))
-    return join(replace_header(headers, b"Content-Type", b"text/plain; charset=utf-8" + params), body)
+    return join(
+        replace_header(headers, b"Content-Type", b"text/plain; charset=utf-8" + params), body
+    )
 
 
 def flip_bytes(raw: bytes, rng: random.Random, count: int) -> bytes:
@@ -92,9 +94,15 @@ MUTATIONS: dict[str, Mutation] = {
         replace_header(
             split(raw)[0],
             b"Date",
-            rng.choice((b"Mon, 1 Jan 99999 00:00:00 +0000", b"31 Dec 9999 23:59:59 -9959",
-                        b"Thu, 1 Jan 1 00:00:00 +0000", b"99 Foo 2026 99:99:99 +9999")),
-        ),  # fmt: skip
+            rng.choice(
+                (
+                    b"Mon, 1 Jan 99999 00:00:00 +0000",
+                    b"31 Dec 9999 23:59:59 -9959",
+                    b"Thu, 1 Jan 1 00:00:00 +0000",
+                    b"99 Foo 2026 99:99:99 +9999",
+                )
+            ),
+        ),
         split(raw)[1],
     ),
     "many parameters": lambda raw, rng: many_parameters(raw, rng.choice((200, 2000))),

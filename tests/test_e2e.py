@@ -188,12 +188,14 @@ async def test_what_was_stored_while_redis_was_away_is_processed_by_the_sweep(
     await invite_everyone(service)
     [invitation] = sink.to(JAN)
     # Intake without a queue: it stores and answers 250, and nothing is enqueued.
-    queue, service.app.queue.pool = service.app.queue.pool, None
+    queue = service.app.queue
+    pool, url = queue.pool, queue.url
+    queue.pool, queue.url = None, ""  # no Redis, and none to connect to
     reply = outlook_reply(
         invitation, sender=JAN, sender_name="Jan Jansen", text="Minder vergaderen."
     )
     await service.send(as_bytes(reply), mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")])
-    service.app.queue.pool = queue
+    queue.pool, queue.url = pool, url
     inbound = await InboundMessage.get()
     assert inbound.status == InboundStatus.RECEIVED
     assert await Idea.all().count() == 0

@@ -186,3 +186,43 @@ async def test_a_bounce_to_the_verp_address_marks_the_address(
     row = await InboundMessage.get()
     assert row.kind == "bounce" and row.detail is not None and "5.1.1" in row.detail
     assert len(sink.mails) == 9  # a bounce is never answered
+
+
+def naive_reply(original: CaughtMail, person: str) -> bytes:
+    """What a home-made auto-responder sends: no Auto-Submitted, no tell-tale subject, the
+    same friendly words to whatever arrives, to its Reply-To."""
+    msg = EmailMessage()
+    msg["From"] = person
+    msg["To"] = original.header("Reply-To") or original.header("From")
+    msg["Subject"] = "Re: " + original.header("Subject")
+    msg["Message-ID"] = make_msgid(domain="example.nl")
+    msg["In-Reply-To"] = original.header("Message-ID")
+    msg.set_content(
+        "Thank you for your email. I will get back to you as soon as possible.\n\n"
+        "Best regards,\nJan\n"
+    )
+    return as_bytes(msg)
+
+
+async def test_a_naive_auto_responder_for_ten_rounds_gets_at_most_one_mail(
+    service: Service, sink: MailSink
+) -> None:
+    await start(service)
+    [invitation] = sink.to(JAN)
+    reply = outlook_reply(invitation, sender=JAN, sender_name="Jan Jansen", text="Meer licht.")
+    await service.send(as_bytes(reply), mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")])
+    await sink.wait_for(11)
+    await service.settle()
+    to_jan = len(sink.to(JAN))  # the invitation and the thank-you
+
+    answered: set[str] = set()
+    for _ in range(10):  # Jan is on holiday; his responder answers everything
+        for mail in sink.to(JAN):
+            if mail.header("Message-ID") in answered:
+                continue
+            answered.add(mail.header("Message-ID"))
+            to = parseaddr(mail.header("Reply-To"))[1]
+            with contextlib.suppress(smtplib.SMTPRecipientsRefused):
+                await service.send(naive_reply(mail, JAN), mail_from=JAN, rcpt_tos=[to])
+        await service.settle()
+    assert len(sink.to(JAN)) - to_jan <= 1

@@ -414,6 +414,15 @@ async def test_a_batch_with_copies_and_a_stored_message_gets_one_row_each(app: A
     assert row.received_at == now and row.rcpt_tos == [PLAIN] and row.status == "received"
 
 
+
+async def test_the_same_message_id_from_another_sender_is_another_message(app: App) -> None:
+    now = app.clock.now()
+    jan, sanne = (NewMessage(who, [PLAIN], message(1, who), now) for who in (JAN, SANNE))
+    first, second = await store_messages([jan, sanne])
+    assert first is not None and second is not None and first != second
+    assert await store_messages([sanne]) == [None]  # Sanne's own copy again: a redelivery
+
+
 async def test_the_batcher_gathers_concurrent_items_and_reports_failures_to_each() -> None:
     batches: list[list[int]] = []
 

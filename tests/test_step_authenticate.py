@@ -205,7 +205,7 @@ async def test_the_author_forging_a_decision_on_their_own_idea(service: Service)
 async def test_the_author_with_the_notification_in_hand_decides_nothing(service: Service) -> None:
     """The manager forwarded the notification to the author, who replies to it: refused
     at RCPT already (only the idea's manager, those above them or HR decide)."""
-    idea, notice = await an_idea(service)
+    _idea, notice = await an_idea(service)
     raw = mail(f"From: Jan Jansen <{JAN}>", "akkoord")
     with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
         await service.send(raw, mail_from=JAN, rcpt_tos=[notice.header("Reply-To")])

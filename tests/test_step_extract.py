@@ -43,8 +43,7 @@ def test_html_keeps_paragraphs_lists_and_breaks() -> None:
         "<ol><li>drie</li></ol>"
     )
     assert html_to_text(html) == (
-        "Eerste regel\ntweede regel\n\nAlinea met nadruk en 5 * 3 = 15.\n\n"
-        "- een\n- twee\n1. drie\n"
+        "Eerste regel\ntweede regel\n\nAlinea met nadruk en 5 * 3 = 15.\n\n- een\n- twee\n1. drie\n"
     )
 
 

@@ -23,7 +23,7 @@ from intake.errors import ForwardSame, ForwardToAuthor, ForwardUnknown
 from intake.message import PersonRef
 from workflows.calendar import BusinessCalendar
 from workflows.ideas import notify_manager, reassign
-from workflows.outbox import mail_to, nudge, person_recipient
+from workflows.outbox import answer_to, mail_to, nudge, person_recipient
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ async def record_decision(
     )
     if confirm_to is None:
         return []
-    mail = await mail_to(
+    mail = await answer_to(
         app,
         conn,
         MailKind.DECISION_CONFIRMATION,
@@ -89,9 +89,8 @@ async def record_decision(
             "report_at": _local_time(app, decision.decided_at + grace(app)),
             "grace_minutes": app.settings.decision_grace_minutes,
         },
-        auto_submitted="auto-replied",
     )
-    return [mail.id]
+    return [mail.id] if mail else []
 
 
 async def _forward(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -11,9 +10,10 @@ from core.about import About, Topic
 from core.app import App
 from core.mail import MailKind, Recipient, language_of
 from db.models import Campaign, Decision, Idea, IdeaStatus, Invitation, OutboxMail, Person
+from intake.errors import RepeatedIdea
 from intake.message import Inbound
 from workflows.links import decide_links, decide_subject
-from workflows.outbox import mail_to, person_recipient
+from workflows.outbox import answer_to, local_day_start, mail_to, person_recipient
 from workflows.privacy import too_small
 from workflows.reminders import first_reminder_at
 
@@ -77,6 +77,7 @@ async def create_idea(
     manager = (
         await Person.get_or_none(id=author.manager_id, using_db=conn) if author.manager_id else None
     )
+    await _refuse_a_repeat(app, conn, author, msg.idea.text)
     campaign = await _campaign_of(msg, conn)
     earlier = await _earlier_idea(msg, conn)
     if earlier is not None and earlier.campaign_id is not None:
@@ -102,7 +103,7 @@ async def create_idea(
         using_db=conn,
     )
     outbox_ids = [m.id for m in await notify_manager(app, conn, idea, author, manager, campaign)]
-    ack = await mail_to(
+    ack = await answer_to(
         app,
         conn,
         MailKind.IDEA_RECEIVED,
@@ -115,8 +116,26 @@ async def create_idea(
         },
         in_reply_to=author_message_id,
     )
-    outbox_ids.append(ack.id)
+    if ack is not None:
+        outbox_ids.append(ack.id)
     return idea.id, outbox_ids
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+async def _refuse_a_repeat(app: App, conn: BaseDBAsyncClient, author: Person, text: str) -> None:
+    """The same text from the same person on one day is one idea: an auto-responder
+    answering our thank-you with the same words ends there (RepeatedIdea)."""
+    today: list[tuple[int, str]] = (
+        await Idea.filter(author_id=author.id, received_at__gte=local_day_start(app))
+        .using_db(conn)
+        .values_list("id", "text")
+    )
+    for idea_id, earlier in today:
+        if _same_text(earlier) == _same_text(text):
+            raise RepeatedIdea(f"the same text as idea {idea_id}, today")
 
 
 async def notify_manager(
@@ -180,8 +199,7 @@ async def send_help(
 ) -> int | None:
     """A short help mail to a known sender, at most one per person, kind and day."""
     assert msg.sender is not None
-    local = app.clock.now().astimezone(app.settings.zone)
-    since = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    since = local_day_start(app)
     already = (
         await OutboxMail.filter(kind=kind, recipient=msg.sender.email, created_at__gte=since)
         .using_db(conn)
@@ -195,7 +213,7 @@ async def send_help(
     campaign = await _campaign_of(msg, conn)
     original = str(msg.message.get("Message-ID", "") or "").strip() if msg.message else ""
     sender = msg.sender
-    mail = await mail_to(
+    mail = await answer_to(
         app,
         conn,
         kind,
@@ -207,9 +225,8 @@ async def send_help(
             "address": address,
         },
         in_reply_to=original or None,
-        auto_submitted="auto-replied",
     )
-    return int(mail.id)
+    return int(mail.id) if mail else None
 
 
 # What a help mail's reply address may be about: where the sender's reply was meant to go.

@@ -15,7 +15,7 @@ from core.about import Topic
 from core.app import App
 from db.models import BounceState, Idea, InboundMessage, InboundStatus, OutboxMail, Outcome, Person
 from intake.context import step_context
-from intake.errors import ForwardRefused, Rejection, UntrustedFrom, outcome_of
+from intake.errors import Rejection, SetAside, UntrustedFrom, outcome_of
 from intake.message import Inbound, Kind
 from intake.pipeline import StepFailed, understand
 from intake.steps.authenticate import from_address
@@ -114,7 +114,7 @@ async def _apply(
             return None
         try:
             handled = await _act(app, conn, inbound_id, msg) if rejection is None else None
-        except ForwardRefused as refused:  # found out only when acting on the decision
+        except SetAside as refused:  # found out only when acting (a forward, a repeat)
             rejection = refused
         if rejection is not None:
             handled = await _set_aside(app, conn, msg, rejection)

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.policy import SMTP
 from typing import Any
 
@@ -60,6 +60,7 @@ async def mail_to(
     auto_submitted: str = "auto-generated",
     message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
+    in_answer: bool = False,
 ) -> OutboxMail:
     """Render a mail to one person and store it in the outbox, in the caller's transaction.
 
@@ -97,7 +98,52 @@ async def mail_to(
         raw_bytes=message.as_bytes(policy=SMTP),
         created_at=now,
         next_attempt_at=now,
+        in_answer=in_answer,
         using_db=conn,
+    )
+
+
+def local_day_start(app: App) -> datetime:
+    """Midnight of today in the organisation's time zone, in UTC."""
+    local = app.clock.now().astimezone(app.settings.zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+async def answer_to(
+    app: App,
+    conn: BaseDBAsyncClient,
+    kind: MailKind,
+    to: Recipient,
+    about: About | None,
+    context: Mapping[str, Any],
+    *,
+    in_reply_to: str | None = None,
+) -> OutboxMail | None:
+    """A mail to someone in answer to their own mail; None when today's are used up.
+
+    However a mail loop starts (an auto-responder nobody marked as one), it ends here:
+    at most ``answers_per_day`` such mails to one person a day.
+    """
+    sent_today = (
+        await OutboxMail.filter(
+            recipient=to.email, in_answer=True, created_at__gte=local_day_start(app)
+        )
+        .using_db(conn)
+        .count()
+    )
+    if sent_today >= app.settings.answers_per_day:
+        log.warning("not answering %s: %d answers today already", to.email, sent_today)
+        return None
+    return await mail_to(
+        app,
+        conn,
+        kind,
+        to,
+        about,
+        context,
+        in_reply_to=in_reply_to,
+        auto_submitted="auto-replied",
+        in_answer=True,
     )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -34,8 +36,14 @@ from workflows.reminders import send_due_reminders
 from workflows.reports import weekly_report_due
 from workflows.transport import Transport
 
+log = logging.getLogger(__name__)
+
 # A message younger than this is probably still on its way through the queue.
 SWEEP_GRACE = timedelta(seconds=5)
+# Seconds a job may run (understanding a message has its own budget of 20 s); a job of a
+# worker that died is taken by another one JOB_TIMEOUT + 10 s after it started.
+JOB_TIMEOUT = 45
+INBOUND_TIMEOUT = 30
 
 
 async def process_inbound_job(ctx: dict[str, Any], inbound_id: int) -> str:
@@ -97,7 +105,7 @@ def make_worker(
         # keep_result=0: a finished job leaves no result behind, so the sweep may enqueue
         # the same id again (a retry); the row's state keeps it from acting twice.
         functions=[
-            func(process_inbound_job, name=PROCESS_INBOUND, keep_result=0),
+            func(process_inbound_job, name=PROCESS_INBOUND, keep_result=0, timeout=INBOUND_TIMEOUT),
             func(send_mail_job, name=SEND_MAIL, keep_result=0),
             func(send_mails_job, name=SEND_MAILS, keep_result=0),
         ],
@@ -108,6 +116,9 @@ def make_worker(
         burst=burst,
         poll_delay=app.settings.worker_poll_delay,
         max_jobs=20,
+        # Short jobs: arq holds a job of a worker killed mid-way for its longest timeout
+        # plus 10 s before another worker may take it (an hour would be its default).
+        job_timeout=JOB_TIMEOUT,
         # Its own health key, refreshed every minute: ``ideabox status`` counts the
         # workers alive, and docker-compose's health check finds its container's.
         health_check_interval=60,
@@ -136,3 +147,64 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None], wait: float = 10
     # arq's close() gathers the job tasks without return_exceptions; they are all done.
     worker.tasks.clear()
     await worker.close()
+
+
+class SupervisedWorker:
+    """An arq worker that outlives its Redis.
+
+    When Redis goes away arq's main loop ends, and arq does not start it again. This
+    starts a fresh worker (with a fresh connection) after a pause growing from 1 to 30
+    seconds, logging each loss, until it is stopped; once Redis is back, its first sweep
+    queues whatever the database still holds (Redis itself keeps nothing).
+    """
+
+    def __init__(self, build: Callable[[], Worker]) -> None:
+        self.build = build
+        self.worker: Worker | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.runner: asyncio.Task[None] | None = None
+        self.stopping = False
+        self.restarts = 0
+
+    def start(self) -> None:
+        self.runner = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        pause = 1.0
+        while not self.stopping:
+            worker = self.worker = self.build()
+            started = loop.time()
+            self.task = asyncio.create_task(worker.async_run())
+            try:
+                await self.task
+                if worker.burst:
+                    return
+            except asyncio.CancelledError:
+                if self.stopping:
+                    return
+                raise
+            except Exception as exc:  # Redis gone, or a connection cut: start anew
+                log.warning("the worker lost Redis (%s); starting again in %.0f s", exc, pause)
+            await _discard(worker, self.task)
+            if loop.time() - started > 60:
+                pause = 1.0  # it ran a good while: this is a new outage
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 30.0)
+            self.restarts += 1
+
+    async def stop(self) -> None:
+        self.stopping = True
+        if self.worker is not None and self.task is not None and not self.task.done():
+            await stop_worker(self.worker, self.task)
+        if self.runner is not None:
+            self.runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.runner
+
+
+async def _discard(worker: Worker, task: asyncio.Task[None]) -> None:
+    """Let a worker whose loop died finish its jobs; its Redis may be gone for good."""
+    with contextlib.suppress(Exception):
+        async with asyncio.timeout(15):
+            await stop_worker(worker, task)
