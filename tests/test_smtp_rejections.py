@@ -414,7 +414,6 @@ async def test_a_batch_with_copies_and_a_stored_message_gets_one_row_each(app: A
     assert row.received_at == now and row.rcpt_tos == [PLAIN] and row.status == "received"
 
 
-
 async def test_the_same_message_id_from_another_sender_is_another_message(app: App) -> None:
     now = app.clock.now()
     jan, sanne = (NewMessage(who, [PLAIN], message(1, who), now) for who in (JAN, SANNE))
