@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.about import About
 from core.clock import Clock, WallClock
@@ -16,6 +18,13 @@ class App:
     settings: Settings
     queue: Queue = field(default_factory=lambda: Queue(None))
     clock: Clock = field(default_factory=WallClock)
+
+    def zone_of(self, timezone: str | None) -> ZoneInfo:
+        """A person's time zone, else the organisation's."""
+        if timezone:
+            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+                return ZoneInfo(timezone)
+        return self.settings.zone
 
     def reply_address(self, about: About) -> str:
         """The signed address whose replies come back about ``about``."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -16,9 +16,10 @@ from typing import Any
 import jinja2
 
 import templates
-from core.settings import LANGUAGES
+from core.i18n import format_date, format_number, format_percent, translations
+from core.vocabulary import LANGUAGES, vocabulary
 
-PARTS = ("subject", "txt", "html")
+PARTS = ("subject", "text", "html")
 TEMPLATE_DIR = Path(templates.__file__).parent
 
 
@@ -29,6 +30,7 @@ class MailKind(StrEnum):
     IDEA_RECEIVED = "idea_received"  # thanks, to the author
     IDEA_NOTIFICATION = "idea_notification"  # a new (or forwarded) idea, to who decides
     REMINDER = "reminder"  # the ideas still waiting, to their manager
+    ESCALATION = "escalation"  # ideas long waiting, to the manager's manager (or HR)
     DECISION_CONFIRMATION = "decision_confirmation"  # what was understood, to who decided
     DECISION_REPORT = "decision_report"  # the decision, to the author
     DECISION_HELP = "decision_help"  # how to decide, after an unclear reply
@@ -38,28 +40,49 @@ class MailKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    """Who a mail goes to, and in which language."""
+    """Who a mail goes to, in which language, and (for times in it) in which zone."""
 
     email: str
     name: str
     language: str
+    timezone: str | None = None
+
+
+def _is_html(name: str | None) -> bool:
+    # HTML parts are autoescaped; text parts and subjects are not (they are not HTML).
+    return name is not None and (name.endswith("/html.j2") or name.endswith(".html.j2"))
 
 
 @cache
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+def environment(language: str) -> jinja2.Environment:
+    """One environment per language: its catalog installed, its ways with dates."""
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        # HTML parts are autoescaped; text parts and subjects are not (they are not HTML).
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        autoescape=_is_html,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # a sentence is one msgid, however wrapped
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["date"] = lambda value, form="long": format_date(value, language, form)
+    env.filters["number"] = lambda value: format_number(value, language)
+    env.filters["percent"] = lambda value: format_percent(value, language)
+    return env
+
+
+# Beside the folder of each mail kind: the pieces they share, and the catalogs.
+NOT_KINDS = frozenset({"common", "locale"})
 
 
 def template_folders() -> list[str]:
-    return sorted(p.name for p in TEMPLATE_DIR.iterdir() if p.is_dir() and p.name[0] != "_")
+    return sorted(
+        p.name
+        for p in TEMPLATE_DIR.iterdir()
+        if p.is_dir() and p.name[0] != "_" and p.name not in NOT_KINDS
+    )
 
 
 def language_of(value: str | None, default: str = "nl") -> str:
@@ -71,17 +94,28 @@ class Rendered:
     subject: str
     text: str
     html: str
+    language: str
 
 
 def render(kind: MailKind, language: str, context: Mapping[str, Any]) -> Rendered:
-    env = environment()
-    values = {"lang": language, **context}
-    parts = [
-        env.get_template(f"{kind.value}/{language}.{part}.j2").render(values) for part in PARTS
-    ]
-    # A subject is one line, whatever the template's whitespace.
-    subject = " ".join(parts[0].split())
-    return Rendered(subject=subject, text=parts[1], html=parts[2])
+    """The subject, text and HTML of one mail, in ``language``, from its one template each."""
+    env = environment(language)
+    values = {"lang": language, "vocab": vocabulary(language), **context}
+    # A subject is one line, whatever the template's whitespace; the HTML shows it too.
+    subject = " ".join(env.get_template(f"{kind.value}/subject.j2").render(values).split())
+    values["subject"] = subject
+    text = env.get_template(f"{kind.value}/text.j2").render(values)
+    html = env.get_template(f"{kind.value}/html.j2").render(values)
+    return Rendered(subject=subject, text=text, html=html, language=language)
+
+
+def idea_subject(language: str, idea_id: int, text: str, words: int = 8) -> str:
+    """The stable subject of every mail about one idea: ``Idee #12: <first words>``."""
+    first = " ".join(text.split()[:words])
+    if len(first) > 60:
+        first = first[:59].rsplit(" ", 1)[0]
+    more = "…" if len(first) < len(" ".join(text.split())) else ""
+    return f"{vocabulary(language).idea} #{idea_id}: {first}{more}"
 
 
 def new_message_id(domain: str) -> str:
@@ -97,6 +131,7 @@ class Attachment:
     maintype: str
     subtype: str
     cid: str | None = None  # "<...@domain>", referenced as src="cid:..." in the HTML
+    params: Mapping[str, str] = field(default_factory=dict)  # e.g. the charset of a CSV
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +186,26 @@ def build_message(
     for item in attachments:
         if item.cid is not None:  # inline: related to the HTML part that shows it
             html.add_related(
-                item.data, item.maintype, item.subtype, cid=item.cid, filename=item.filename
+                item.data,
+                item.maintype,
+                item.subtype,
+                cid=item.cid,
+                filename=item.filename,
+                disposition="inline",
             )
+    if any(item.cid is not None for item in attachments):
+        related = msg.get_body(preferencelist=("related",))
+        assert isinstance(related, EmailMessage)
+        related.set_param("type", "text/html")  # RFC 2387: what the root part is
     for item in attachments:
         if item.cid is None:
-            msg.add_attachment(item.data, item.maintype, item.subtype, filename=item.filename)
+            msg.add_attachment(
+                item.data,
+                item.maintype,
+                item.subtype,
+                filename=item.filename,
+                params=dict(item.params),
+            )
+    # Last: building the body moves or drops the Content-* headers set before it.
+    msg["Content-Language"] = rendered.language
     return msg

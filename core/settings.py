@@ -20,8 +20,9 @@ import holidays
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.vocabulary import LANGUAGES
+
 MB = 1024 * 1024
-LANGUAGES = ("nl", "en")  # the languages ideabox writes in
 
 _ADDRESS = re.compile(r"^[^@\s,;<>]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*$")

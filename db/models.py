@@ -60,7 +60,10 @@ class Person(Model):
 
 class Campaign(Model):
     id = fields.IntField(primary_key=True)
-    question = fields.TextField()
+    question = fields.TextField()  # in the default language
+    # The question per language ({"en": "Name one thing ..."}); a language missing here
+    # is asked ``question``.
+    questions = fields.JSONField[dict[str, str]](default=dict, db_default="{}")
     department = fields.CharField(max_length=200, null=True)
     anonymous = fields.BooleanField(default=False)
     closes_at = fields.DatetimeField(null=True)

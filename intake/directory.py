@@ -13,7 +13,9 @@ MAX_CHAIN = 50  # a manager chain longer than this is a loop the import should h
 
 
 def person_ref(person: Person) -> PersonRef:
-    return PersonRef(person.id, person.email, person.name, person.language, person.manager_id)
+    return PersonRef(
+        person.id, person.email, person.name, person.language, person.manager_id, person.timezone
+    )
 
 
 @dataclass(frozen=True)

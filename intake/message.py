@@ -29,6 +29,7 @@ class PersonRef:
     name: str
     language: str
     manager_id: int | None
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,10 @@ async def test_a_reply_to_an_invitation_becomes_an_idea_for_the_manager(
     assert not idea.anonymous
 
     [notification] = sink.to(PIETER)[-1:]
-    assert notification.header("Subject") == "Nieuw idee van Jan Jansen"
+    assert notification.header("Subject") == (
+        "Idee #1: De koffieautomaat op de tweede verdieping is al…"
+    )
+    assert notification.header("Content-Language") == "nl"
     assert "De koffieautomaat op de tweede verdieping" in notification.text()
     assert "akkoord" in notification.text()
     assert "De koffieautomaat" in notification.html()
@@ -86,8 +89,10 @@ async def test_a_reply_to_an_invitation_becomes_an_idea_for_the_manager(
     assert f"mailto:{decide_address}?" in notification.html()
 
     [ack] = [m for m in sink.to(JAN) if m is not invitation]
-    assert ack.header("Subject") == "Bedankt voor je idee"
+    # One thread: the same subject, under Jan's own mail.
+    assert ack.header("Subject") == notification.header("Subject")
     assert ack.header("In-Reply-To") == reply["Message-ID"]
+    assert ack.header("References") == reply["Message-ID"]
     assert "Pieter Bakker beslist erover" in ack.text()
 
     inbound = await InboundMessage.get()
@@ -119,7 +124,8 @@ async def test_english_manager_gets_english_mail(service: Service, sink: MailSin
     await sink.wait_for(11)
     await service.settle()
     [notification] = sink.to("emma.clarke@example.nl")[-1:]
-    assert notification.header("Subject") == "New idea from a colleague"
+    assert notification.header("Subject") == "Idea #1: Please give us a second monitor."
+    assert notification.header("Content-Language") == "en"
     assert "Tom" not in notification.text() and "Tom" not in notification.html()
     assert "Please give us a second monitor." in notification.text()
     idea = await Idea.get()

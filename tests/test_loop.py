@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from core.about import About, Topic
 from core.clock import SettableClock
 from core.queue import redis_settings
 from db.models import Decision, Idea, IdeaStatus, InboundMessage, OutboxMail, Person, Reminder
@@ -76,6 +77,7 @@ async def test_reminders_escalation_decision_and_report(service: Service, sink: 
     assert notice.rcpt_tos == [PIETER]
 
     reminders: list[CaughtMail] = []
+    escalations: list[CaughtMail] = []
     day = datetime(2026, 12, 21)
     while day < datetime(2027, 1, 8):
         day += timedelta(days=1)
@@ -85,19 +87,36 @@ async def test_reminders_escalation_decision_and_report(service: Service, sink: 
         await sweep_at(service, at(day.date().isoformat(), 9, 30))
         await sweep_at(service, at(day.date().isoformat(), 14, 0))
         reminders += [m for m in sink.mails[before:] if PIETER in m.rcpt_tos]
+        escalations += [m for m in sink.mails[before:] if ANNE in m.rcpt_tos]
+
     # 3 business days: Thu 24 Dec; 6: Wed 30 Dec (Christmas, weekend skipped);
-    # 9: Tue 5 Jan (New Year's Day, weekend skipped), with Anne copied; again Fri 8 Jan.
-    sent_on = [
-        m.message["Date"].datetime.astimezone(AMSTERDAM).date().isoformat() for m in reminders
-    ]
+    # 9: Tue 5 Jan (New Year's Day, weekend skipped), and Anne asked too; again Fri 8 Jan.
+    def days(mails: list[CaughtMail]) -> list[str]:
+        return [m.message["Date"].datetime.astimezone(AMSTERDAM).date().isoformat() for m in mails]
+
+    sent_on = days(reminders)
     assert sent_on == ["2026-12-24", "2026-12-30", "2027-01-05", "2027-01-08"]
-    assert [m.header("Subject") for m in reminders] == ["Er wacht een idee op je besluit"] * 4
-    assert reminders[0].rcpt_tos == [PIETER] and reminders[1].rcpt_tos == [PIETER]
-    for escalated in reminders[2:]:
-        assert sorted(escalated.rcpt_tos) == [ANNE, PIETER]
-        assert escalated.header("Cc") == ANNE
-        assert "te laat" in escalated.text()
-    assert "te laat" not in reminders[1].text()
+    # A reminder about one idea is part of that idea's thread: its subject, its chain.
+    assert {m.header("Subject") for m in reminders} == {notice.header("Subject")}
+    assert notice.header("Subject") == "Idee #1: Een overdekte fietsenstalling."
+    chain = [notice.header("Message-ID")]
+    for reminder in reminders:
+        assert reminder.rcpt_tos == [PIETER] and not reminder.header("Cc")
+        assert reminder.header("In-Reply-To") == chain[-1]
+        assert reminder.header("References").split() == chain
+        chain.append(reminder.header("Message-ID"))
+    assert "te laat" in reminders[2].text() and "te laat" not in reminders[1].text()
+    # The escalation is Anne's own mail, in her language, with the same decide buttons.
+    assert days(escalations) == ["2027-01-05", "2027-01-08"]
+    for escalated in escalations:
+        assert escalated.rcpt_tos == [ANNE]
+        assert (
+            escalated.header("Subject") == "ideabox: ideeën in het team van Pieter Bakker wachten"
+        )
+        assert "Beste Anne de Vries" in escalated.text()
+        assert "Een overdekte fietsenstalling." in escalated.text()
+        decide = service.app.reply_address(About(Topic.IDEA, 1))
+        assert f"mailto:{decide}?" in escalated.html()
     rows = await Reminder.filter().order_by("number").values_list("number", "sent_at")
     assert [n for n, _ in rows] == [1, 2, 3, 4]
     assert [s.astimezone(AMSTERDAM).date().isoformat() for _, s in rows] == sent_on
@@ -111,9 +130,11 @@ async def test_reminders_escalation_decision_and_report(service: Service, sink: 
     await sink.wait_for(before + 1)
     confirmation = sink.mails[before]
     assert confirmation.rcpt_tos == [PIETER]
-    assert confirmation.header("Subject") == "Je besluit is vastgelegd: akkoord"
+    assert confirmation.header("Subject") == notice.header("Subject")
+    assert confirmation.header("References").split()[0] == notice.header("Message-ID")
+    assert "Je besluit is vastgelegd: akkoord." in confirmation.text()
     assert "we plannen het in januari" in confirmation.text()
-    assert "10:10" in confirmation.text()  # when Jan will be told
+    assert "10:10 (jouw tijd)" in confirmation.text()  # when Jan will be told
     assert confirmation.header("Auto-Submitted") == "auto-replied"
 
     # Within the grace period Jan hears nothing.
@@ -123,11 +144,18 @@ async def test_reminders_escalation_decision_and_report(service: Service, sink: 
     await sink.wait_for(before + 2)
     report = sink.mails[-1]
     assert report.rcpt_tos == [JAN]
-    assert report.header("Subject") == "Besluit over je idee: akkoord"
+    assert report.header("Subject") == notice.header("Subject")
+    assert "Besluit: akkoord" in report.text()
     assert "we plannen het in januari" in report.text()
     assert "Toelichting van Pieter Bakker" in report.text()
     idea = await Idea.get()
-    assert report.header("In-Reply-To") == idea.author_message_id
+    # Under Jan's own mail, after the thank-you: one thread for Jan.
+    [ack] = [m for m in sink.to(JAN) if m.header("Subject") == notice.header("Subject")][:1]
+    assert report.header("References").split() == [
+        idea.author_message_id,
+        ack.header("Message-ID"),
+    ]
+    assert report.header("In-Reply-To") == ack.header("Message-ID")
     assert idea.status == IdeaStatus.ACCEPTED and idea.decision_business_days == 13
 
     # No further reminders, nothing reported twice.
@@ -140,7 +168,7 @@ async def test_reminders_escalation_decision_and_report(service: Service, sink: 
 async def test_a_correction_within_the_grace_period_wins(service: Service, sink: MailSink) -> None:
     clock = clock_at(service, at("2026-11-24", 10, 0))
     notice = await submit_idea(service, TOM, "Tom Smith", "A second monitor for everyone.")
-    assert notice.header("Subject") == "New idea from Tom Smith"
+    assert notice.header("Subject") == "Idea #1: A second monitor for everyone."
     await reply_as(service, notice, EMMA, "Emma Clarke", "Accept. Great idea.")
     clock.advance(timedelta(minutes=4))
     await reply_as(
@@ -151,7 +179,8 @@ async def test_a_correction_within_the_grace_period_wins(service: Service, sink:
     assert await report_due_decisions(service.app) == 1
     await sink.wait_for(before + 1)
     [report] = sink.to(TOM)[-1:]
-    assert report.header("Subject") == "Decision on your idea: declined"
+    assert report.header("Subject") == notice.header("Subject")
+    assert "Decision: declined" in report.text()
     assert "we have no budget for it this year" in report.text()
     assert "Great idea" not in report.text()
     decisions = await Decision.all().order_by("id")
@@ -176,10 +205,13 @@ async def test_in_progress_then_done_is_reported_twice(service: Service, sink: M
     clock.advance(timedelta(minutes=15))
     await report_due_decisions(service.app)
     await service.settle()
-    reports = [m for m in sink.to(JAN) if "idee" in m.header("Subject").lower()]
-    subjects = [m.header("Subject") for m in reports]
-    assert subjects[-2:] == ["Besluit over je idee: in behandeling", "Nieuws over je idee: gedaan"]
-    assert "De lampen hangen er." in reports[-1].text()
+    reports = [m for m in sink.to(JAN) if m.message["Subject"] == notice.header("Subject")]
+    first, update = reports[-2:]
+    assert "Er is besloten over je idee" in first.text()
+    assert "Besluit: in behandeling" in first.text()
+    assert "Er is nieuws over je idee" in update.text() and "Besluit: gedaan" in update.text()
+    assert "De lampen hangen er." in update.text()
+    assert update.header("In-Reply-To") == first.header("Message-ID")  # one thread
     assert (await Idea.get()).status == IdeaStatus.DONE
 
 
@@ -190,7 +222,8 @@ async def test_an_anonymous_idea_is_answered_without_revealing_the_author(
     notice = await submit_idea(
         service, JAN, "Jan Jansen", "#anoniem\nDe werkdruk op de afdeling is te hoog."
     )
-    assert notice.header("Subject") == "Nieuw idee van een collega"
+    assert notice.header("Subject") == "Idee #1: De werkdruk op de afdeling is te hoog."
+    assert "Een collega heeft een idee" in notice.text()
     for part in (notice.text(), notice.html(), notice.header("Reply-To")):
         assert "Jan" not in part and "jan.jansen" not in part
     await reply_as(service, notice, PIETER, "Pieter Bakker", "In behandeling: ik plan een gesprek.")
@@ -219,8 +252,13 @@ async def test_a_forward_hands_the_idea_to_another_manager(
     )
     mails = await sink.wait_for(before + 1)
     [forwarded] = [m for m in mails[before:] if EMMA in m.rcpt_tos]
-    assert forwarded.header("Subject") == "Forwarded by Pieter Bakker: idea from Jan Jansen"
+    assert forwarded.header("Subject") == "Idea #1: Een betere wifi in de kantine."
+    assert "Pieter Bakker forwarded this idea to you" in forwarded.text()
     assert "IT gaat hierover" in forwarded.text()
+    # Pieter hears what became of his forward.
+    [confirmed] = [m for m in mails[before:] if PIETER in m.rcpt_tos]
+    assert "Doorgestuurd naar Emma Clarke" in confirmed.text()
+    assert confirmed.header("Subject") == notice.header("Subject")
     idea = await Idea.get().prefetch_related("manager")
     assert idea.manager is not None and idea.manager.email == EMMA
     assert idea.status == IdeaStatus.OPEN
@@ -231,8 +269,8 @@ async def test_a_forward_hands_the_idea_to_another_manager(
     await service.settle()
     report = sink.mails[-1]
     assert report.rcpt_tos == [JAN]
-    assert report.header("Subject") == "Besluit over je idee: akkoord"
-    assert "Emma Clarke" in report.text()
+    assert report.header("Subject") == notice.header("Subject")
+    assert "Besluit: akkoord" in report.text() and "Emma Clarke" in report.text()
 
 
 async def test_two_workers_sweeping_at_once_send_each_reminder_once(
@@ -281,7 +319,8 @@ async def test_a_service_back_after_days_sends_one_digest_and_nothing_twice(
         await sweep_at(service, at("2026-12-07", 9, 30))
     [digest] = sink.mails[before:]
     assert digest.rcpt_tos == [PIETER]
-    assert digest.header("Subject") == "Er wachten 2 ideeën op je besluit"
+    assert digest.header("Subject") == "ideabox: ideeën die op je besluit wachten"
+    assert "Deze 2 ideeën wachten nog op je besluit" in digest.text()
     assert "Idee een." in digest.text() and "Idee twee." in digest.text()
     assert await Reminder.all().count() == 2  # reminder 1 of each, not a backlog
     # The next one follows the interval from this digest, not from the missed days.
@@ -297,25 +336,20 @@ async def test_concurrent_decision_sweeps_report_once(service: Service, sink: Ma
     results = await asyncio.gather(*(report_due_decisions(service.app) for _ in range(4)))
     assert sum(results) == 1
     await service.settle()
-    assert len([m for m in sink.to(JAN) if "Besluit" in m.header("Subject")]) == 1
+    assert len([m for m in sink.to(JAN) if "Besluit: akkoord" in m.text()]) == 1
     assert await OutboxMail.filter(kind="decision_report").count() == 1
 
 
-async def test_at_the_top_of_the_organisation_hr_is_copied(
-    service: Service, sink: MailSink
-) -> None:
+async def test_at_the_top_of_the_organisation_hr_is_asked(service: Service, sink: MailSink) -> None:
     clock_at(service, at("2026-11-23", 10, 0))  # Monday
     notice = await submit_idea(service, PIETER, "Pieter Bakker", "Een eigen budget per team.")
     assert notice.rcpt_tos == [ANNE]  # Pieter's manager, who has no manager herself
     before = len(sink.mails)
     for day in ("2026-11-26", "2026-12-01", "2026-12-04"):  # 3, 6 and 9 business days
         await sweep_at(service, at(day))
-    reminders = sink.mails[before:]
-    assert [sorted(m.rcpt_tos) for m in reminders] == [
-        [ANNE],
-        [ANNE],
-        [ANNE, "hr@example.nl"],
-    ]
+    mails = sink.mails[before:]
+    assert [m.rcpt_tos for m in mails] == [[ANNE], [ANNE], [ANNE], ["hr@example.nl"]]
+    assert "Beste HR" in mails[-1].text() and "Anne de Vries" in mails[-1].text()
 
 
 async def test_hr_decides_by_reply_without_being_in_the_organisation(
@@ -328,7 +362,7 @@ async def test_hr_decides_by_reply_without_being_in_the_organisation(
     await reply_as(service, notice, "hr@example.nl", "HR", "akkoord, in het voorjaar")
     [confirmation] = sink.mails[-1:]
     assert confirmation.rcpt_tos == ["hr@example.nl"]
-    assert confirmation.header("Subject") == "Je besluit is vastgelegd: akkoord"
+    assert "Je besluit is vastgelegd: akkoord." in confirmation.text()
     clock.advance(timedelta(minutes=11))
     assert await report_due_decisions(service.app) == 1
     await service.settle()
@@ -370,12 +404,12 @@ async def test_a_follow_up_to_an_anonymous_idea_stays_anonymous(
 ) -> None:
     clock_at(service, at("2026-11-24", 10, 0))
     await submit_idea(service, JAN, "Jan Jansen", "#anoniem De werkdruk is te hoog.")
-    [ack] = [m for m in sink.to(JAN) if m.header("Subject") == "Bedankt voor je idee"]
+    [ack] = [m for m in sink.to(JAN) if m.header("Subject").startswith("Idee #1:")]
     before = len(sink.mails)
     await reply_as(service, ack, JAN, "Jan Jansen", "Nog een aanvulling: vooral op maandag.")
     await sink.wait_for(before + 2)
     [notice] = [m for m in sink.mails[before:] if PIETER in m.rcpt_tos]
-    assert notice.header("Subject") == "Nieuw idee van een collega"
+    assert notice.header("Subject") == "Idee #2: Nog een aanvulling: vooral op maandag."
     assert "Jan" not in notice.text() and "Jan" not in notice.html()
     assert all(idea.anonymous for idea in await Idea.all())
 

@@ -79,7 +79,7 @@ BAD_FILES = {
         "email;name\na@example.nl;A\nA@example.nl;A again\n",
         "line 3, column email: a@example.nl is also on line 2",
     ),
-    "bad language": ("email;name;language\na@example.nl;A;fr\n", "line 2, column language"),
+    "bad language": ("email;name;language\na@example.nl;A;it\n", "line 2, column language"),
     "bad timezone": ("email;name;timezone\na@example.nl;A;Mars/Base\n", "line 2, column timezone"),
     "missing column": ("email;afdeling\na@example.nl;Zorg\n", "required column 'name'"),
     "empty": ("", "line 1"),

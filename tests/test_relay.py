@@ -85,7 +85,13 @@ async def queued_mail(app: App) -> OutboxMail:
         MailKind.IDEA_RECEIVED,
         Recipient("tom.smith@example.nl", "Tom Smith", "en"),
         None,
-        {"idea_text": "Plants", "manager_name": "Emma", "anonymous": False},
+        {
+            "idea_id": 1,
+            "idea_text": "Plants",
+            "idea_subject": "Idea #1: Plants",
+            "manager_name": "Emma",
+            "anonymous": False,
+        },
     )
 
 

@@ -40,6 +40,7 @@ from workflows.reports import (
     WeeklyReport,
     build_weekly_report,
     csv_attachment,
+    csv_header,
     ideas_csv,
     iter_ideas_csv,
     merge_small_groups,
@@ -247,13 +248,15 @@ async def test_every_figure_matches_the_hand_count(app: App) -> None:
     ]
 
     weeks = {w.label: (w.received, w.decided) for w in report.weeks}
-    assert [w.label for w in report.weeks] == [f"2026-W{n}" for n in range(36, 48)]
+    # Twelve weeks up to this one, W48, which has begun (NOW is its Tuesday).
+    assert [w.label for w in report.weeks] == [f"2026-W{n}" for n in range(37, 49)]
     assert {k: v for k, v in weeks.items() if v != (0, 0)} == {
         "2026-W42": (1, 0),  # 9
         "2026-W43": (1, 0),  # 4
         "2026-W45": (0, 1),  # 4
         "2026-W46": (2, 1),  # 3, 11 | 11
         "2026-W47": (4, 2),  # 5 (Monday local), 6, 2, 10 | 6, 10
+        "2026-W48": (2, 1),  # 1 (yesterday), 7 (two hours ago) | 2 (yesterday)
     }
 
 
@@ -340,11 +343,18 @@ async def test_the_chart_is_a_png_with_both_series(app: App) -> None:
     with Image.open(io.BytesIO(png)) as image:
         image.verify()
     with Image.open(io.BytesIO(png)) as image:
-        assert image.format == "PNG" and image.size == (600, 260)
+        assert image.format == "PNG" and image.size == (1120, 560)  # twice as shown
         counted = image.convert("RGB").getcolors(maxcolors=1 << 16)
         assert counted is not None
         colours = {colour for _, colour in counted}
     assert (26, 86, 176) in colours and (240, 140, 30) in colours  # received, decided
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    """The CSV's rows by the columns' own names; its header is in HR's language (Dutch)."""
+    header, *rows = csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";")
+    assert header == csv_header("nl")
+    return [dict(zip(CSV_COLUMNS, row, strict=True)) for row in rows]
 
 
 async def test_the_csv_lists_every_idea_without_anonymous_authors(app: App) -> None:
@@ -352,8 +362,7 @@ async def test_the_csv_lists_every_idea_without_anonymous_authors(app: App) -> N
     data = await ideas_csv(app)
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
     # Semicolons: HR's language is Dutch, and Dutch Excel splits on them.
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
-    assert list(rows[0]) == list(CSV_COLUMNS)
+    rows = read_csv(data)
     ideas = seeded["ideas"]
     assert [int(r["id"]) for r in rows] == [i.id for i in ideas]
     by_id = {int(r["id"]): r for r in rows}
@@ -366,17 +375,17 @@ async def test_the_csv_lists_every_idea_without_anonymous_authors(app: App) -> N
         "received_at": "2026-11-21 10:00:00",  # Amsterdam time
         "department": "Zorg",
         "manager_email": "mara@example.nl",
-        "status": "accepted",
+        "status": "akkoord",
         "decided_at": "2026-11-23 10:00:00",
         "business_days_to_decision": "2",
-        "escalated": "no",
+        "escalated": "nee",
         "text": "Een idee",
         "author_email": "zorga@example.nl",
     }
     assert anonymous["department"] == "Zorg" and anonymous["author_email"] == ""
     assert nobody["manager_email"] == "" and nobody["decided_at"] == ""
     assert nobody["text"] == "'=SUM(A1:A9)"  # not a formula when Excel opens it
-    assert legal["text"] == 'Regel 1,\n"regel" 2; é' and legal["escalated"] == "yes"
+    assert legal["text"] == 'Regel 1,\n"regel" 2; é' and legal["escalated"] == "ja"
 
 
 async def test_anonymous_ideas_of_small_departments_show_no_department(app: App) -> None:
@@ -391,9 +400,7 @@ async def test_anonymous_ideas_of_small_departments_show_no_department(app: App)
             received_at=NOW,
             assigned_at=NOW,
         )
-    rows = list(
-        csv.DictReader(io.StringIO((await ideas_csv(app)).decode("utf-8-sig")), delimiter=";")
-    )
+    rows = read_csv(await ideas_csv(app))
     assert [(r["department"], r["author_email"]) for r in rows] == [
         ("", ""),  # one person in Klein: the department would name the author
         ("Klein", "solo@example.nl"),
@@ -425,7 +432,9 @@ def figures(text: str) -> Counter[str]:
 
 
 def visible_text(markup: str) -> str:
-    markup = re.sub(r"<title>.*?</title>", "", markup, flags=re.S)
+    markup = re.sub(r"<title>.*?</title>|<!--.*?-->", "", markup, flags=re.S)
+    # The preview line a mail client shows next to the subject, hidden in the mail itself.
+    markup = re.sub(r'<div style="display:none;.*?</div>', "", markup, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 

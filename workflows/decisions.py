@@ -17,12 +17,14 @@ from tortoise.transactions import in_transaction
 
 from core.about import About, Topic
 from core.app import App
+from core.i18n import format_time
 from core.mail import MailKind, Recipient, language_of
+from core.vocabulary import vocabulary
 from db.models import Campaign, Decision, Idea, IdeaStatus, Outcome, Person
 from intake.errors import ForwardSame, ForwardToAuthor, ForwardUnknown
 from intake.message import PersonRef
 from workflows.calendar import BusinessCalendar
-from workflows.ideas import notify_manager, reassign
+from workflows.ideas import idea_context, notify_manager, reassign
 from workflows.outbox import answer_to, mail_to, nudge, person_recipient
 
 log = logging.getLogger(__name__)
@@ -48,7 +50,7 @@ async def record_decision(
     idea = await Idea.get(id=idea_id, using_db=conn)
     now = app.clock.now()
     if outcome is Outcome.FORWARD:
-        return await _forward(app, conn, idea, forward_to, note, decided_by, inbound_id)
+        return await _forward(app, conn, idea, forward_to, note, decided_by, inbound_id, confirm_to)
     # A new decision within the grace period replaces the one not yet reported.
     await (
         Decision.filter(idea_id=idea.id, reported_at=None, superseded=False)
@@ -56,7 +58,7 @@ async def record_decision(
         .using_db(conn)
         .update(superseded=True)
     )
-    decision = await Decision.create(
+    await Decision.create(
         idea_id=idea.id,
         outcome=outcome,
         note=note,
@@ -76,17 +78,38 @@ async def record_decision(
     )
     if confirm_to is None:
         return []
+    return await _confirm(app, conn, idea, confirm_to, outcome, note)
+
+
+async def _confirm(
+    app: App,
+    conn: BaseDBAsyncClient,
+    idea: Idea,
+    confirm_to: PersonRef,
+    outcome: Outcome,
+    note: str,
+    forward_to: Person | None = None,
+) -> list[int]:
+    """Tell whoever decided what ideabox understood, in their language and time zone."""
+    to = Recipient(
+        confirm_to.email, confirm_to.name, language_of(confirm_to.language), confirm_to.timezone
+    )
+    author = await Person.get(id=idea.author_id, using_db=conn)
+    report_at = app.clock.now() + grace(app)
     mail = await answer_to(
         app,
         conn,
         MailKind.DECISION_CONFIRMATION,
-        Recipient(confirm_to.email, confirm_to.name, language_of(confirm_to.language)),
+        to,
         About(Topic.IDEA, idea.id),
         {
+            **idea_context(idea, to.language),
             "outcome": outcome.value,
+            "outcome_label": vocabulary(to.language).outcome_labels[outcome.value],
             "note": note,
-            "idea_text": idea.text,
-            "report_at": _local_time(app, decision.decided_at + grace(app)),
+            "author_name": None if idea.anonymous else author.name,
+            "forward_to": forward_to.name if forward_to else None,
+            "report_at": format_time(report_at, to.language, app.zone_of(to.timezone)),
             "grace_minutes": app.settings.decision_grace_minutes,
         },
     )
@@ -101,6 +124,7 @@ async def _forward(
     note: str,
     decided_by: Person | None,
     inbound_id: int | None,
+    confirm_to: PersonRef | None,
 ) -> list[int]:
     target = (
         await Person.get_or_none(email=forward_to.lower(), active=True, using_db=conn)
@@ -132,7 +156,12 @@ async def _forward(
     mails = await notify_manager(
         app, conn, idea, author, target, campaign, forwarded_by=decided_by, note=note
     )
-    return [m.id for m in mails]
+    confirmed = (
+        await _confirm(app, conn, idea, confirm_to, Outcome.FORWARD, note, target)
+        if confirm_to is not None
+        else []
+    )
+    return [m.id for m in mails] + confirmed
 
 
 def grace(app: App) -> timedelta:
@@ -145,10 +174,6 @@ def business_days(app: App, start: Any, end: Any) -> int:
     return calendar.business_days_between(
         start.astimezone(zone).date(), end.astimezone(zone).date()
     )
-
-
-def _local_time(app: App, moment: Any) -> str:
-    return str(moment.astimezone(app.settings.zone).strftime("%H:%M"))
 
 
 async def report_due_decisions(app: App, limit: int = 500) -> int:
@@ -196,13 +221,14 @@ async def _report(app: App, decision: Decision) -> list[int]:
             person_recipient(author),
             About(Topic.AUTHOR, idea.id),
             {
-                "idea_text": idea.text,
+                **idea_context(idea, author.language),
                 "outcome": decision.outcome.value,
+                "outcome_label": vocabulary(author.language).outcome_labels[decision.outcome.value],
                 "note": decision.note,
                 "manager_name": manager.name if manager else None,
                 "update": earlier > 0,
             },
-            in_reply_to=idea.author_message_id,
+            thread_root=idea.author_message_id,
         )
         return [mail.id]
 

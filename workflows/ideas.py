@@ -8,12 +8,18 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.about import About, Topic
 from core.app import App
-from core.mail import MailKind, Recipient, language_of
+from core.mail import MailKind, Recipient, idea_subject, language_of
 from db.models import Campaign, Decision, Idea, IdeaStatus, Invitation, OutboxMail, Person
 from intake.errors import RepeatedIdea
 from intake.message import Inbound
-from workflows.links import decide_links, decide_subject
-from workflows.outbox import answer_to, local_day_start, mail_to, person_recipient
+from workflows.links import decide_links
+from workflows.outbox import (
+    answer_to,
+    hr_recipients,
+    local_day_start,
+    mail_to,
+    person_recipient,
+)
 from workflows.privacy import too_small
 from workflows.reminders import first_reminder_at
 
@@ -110,15 +116,29 @@ async def create_idea(
         person_recipient(author),
         About(Topic.AUTHOR, idea.id),
         {
-            "idea_text": idea.text,
+            **idea_context(idea, author.language),
             "manager_name": manager.name if manager else None,
             "anonymous": anonymous,
         },
-        in_reply_to=author_message_id,
+        thread_root=author_message_id,
     )
     if ack is not None:
         outbox_ids.append(ack.id)
     return idea.id, outbox_ids
+
+
+def idea_context(idea: Idea, language: str | None) -> dict[str, Any]:
+    """What every mail about an idea shows of it, its stable subject among it."""
+    return {
+        "idea_id": idea.id,
+        "idea_text": idea.text,
+        "idea_subject": idea_subject(language_of(language), idea.id, idea.text),
+    }
+
+
+def question_in(campaign: Campaign, language: str) -> str:
+    """The campaign's question in ``language``, else in the language it was asked in."""
+    return str((campaign.questions or {}).get(language) or campaign.question)
 
 
 def _same_text(text: str) -> str:
@@ -169,11 +189,10 @@ async def notify_manager(
                         if idea.anonymous
                         else author.department
                     ),
-                    "idea_text": idea.text,
-                    "question": campaign.question if campaign else None,
-                    "idea_id": idea.id,
+                    **idea_context(idea, to.language),
+                    "question": question_in(campaign, to.language) if campaign else None,
                     "links": decide_links(
-                        address, decide_subject(idea.id, to.language), to.language
+                        address, idea_subject(to.language, idea.id, idea.text), to.language
                     ),
                     "forwarded_by": forwarded_by.name if forwarded_by else None,
                     "forward_note": note,
@@ -181,12 +200,6 @@ async def notify_manager(
             )
         )
     return mails
-
-
-def hr_recipients(app: App) -> list[Recipient]:
-    """Every HR address, in the organisation's language (HR need not be in the CSV)."""
-    language = language_of(app.settings.default_language)
-    return [Recipient(address, "HR", language) for address in app.settings.hr_emails]
 
 
 async def send_help(
@@ -220,7 +233,7 @@ async def send_help(
         Recipient(sender.email, sender.name, language_of(sender.language)),
         about,
         {
-            "question": campaign.question if campaign else None,
+            "question": question_in(campaign, sender.language) if campaign else None,
             "problem": problem,  # a code the template words: digest, forward_unknown, ...
             "address": address,
         },

@@ -1,19 +1,18 @@
-"""The mailto links that let a manager decide with two taps."""
+"""The decide buttons: mailto links that open a reply with the decision already written."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import quote
 
-# The words the mailto links prefill, per manager language.
-DECIDE_LINKS = {
-    "nl": (
-        ("Akkoord", "akkoord"),
-        ("Afwijzen", "afgewezen"),
-        ("Later", "later"),
-        ("Gedaan", "gedaan"),
-    ),
-    "en": (("Accept", "accept"), ("Decline", "decline"), ("Later", "later"), ("Done", "done")),
+from core.vocabulary import vocabulary
+
+# One colour per outcome, the same in every mail; white text on each reads well (WCAG AA).
+COLOURS = {
+    "accepted": "#1e7b34",
+    "declined": "#b02a37",
+    "in_progress": "#8a5300",
+    "done": "#1a56b0",
 }
 
 
@@ -21,16 +20,18 @@ DECIDE_LINKS = {
 class Link:
     label: str
     url: str
+    colour: str
 
 
 def decide_links(address: str, subject: str, language: str) -> list[Link]:
-    """mailto links that open a reply with the outcome word already written."""
-    links = []
-    for label, word in DECIDE_LINKS[language]:
-        query = f"subject={quote(subject)}&body={quote(word + ', ')}"
-        links.append(Link(label, f"mailto:{address}?{query}"))
-    return links
-
-
-def decide_subject(idea_id: int, language: str) -> str:
-    return f"Re: {'Idee' if language == 'nl' else 'Idea'} #{idea_id}"
+    """A button per outcome: a reply to ``address`` saying just the decision word, under
+    the idea's own subject, ready to send as it is."""
+    reply_subject = quote(f"Re: {subject}")
+    return [
+        Link(
+            button.label,
+            f"mailto:{address}?subject={reply_subject}&body={quote(button.word)}",
+            COLOURS[button.outcome],
+        )
+        for button in vocabulary(language).buttons
+    ]

@@ -37,6 +37,10 @@ REQUIRED = ("email", "name")
 LANGUAGES = {
     "nl": "nl", "nederlands": "nl", "dutch": "nl", "nl-nl": "nl", "nl-be": "nl",
     "en": "en", "engels": "en", "english": "en", "en-gb": "en", "en-us": "en",
+    "de": "de", "duits": "de", "german": "de", "deutsch": "de", "de-de": "de", "de-at": "de",
+    "de-ch": "de",
+    "fr": "fr", "frans": "fr", "french": "fr", "français": "fr", "francais": "fr",
+    "fr-fr": "fr", "fr-be": "fr", "fr-ch": "fr",
 }  # fmt: skip
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$"
@@ -142,7 +146,7 @@ def read_rows(text: str) -> list[Row]:
         language = cell("language").lower()
         if language and language not in LANGUAGES:
             row_problems.append(
-                f"line {line}, column language: '{cell('language')}' is not nl or en"
+                f"line {line}, column language: '{cell('language')}' is not nl, en, de or fr"
             )
         timezone = cell("timezone")
         if timezone:

@@ -43,7 +43,30 @@ def backoff(attempts: int) -> timedelta:
 
 
 def person_recipient(person: Person) -> Recipient:
-    return Recipient(person.email, person.name, language_of(person.language))
+    return Recipient(person.email, person.name, language_of(person.language), person.timezone)
+
+
+def hr_recipients(app: App) -> list[Recipient]:
+    """Every HR address, in the organisation's language (HR need not be in the CSV)."""
+    language = language_of(app.settings.default_language)
+    return [Recipient(address, "HR", language) for address in app.settings.hr_emails]
+
+
+# Mails about these are threads: each one answers the one before about the same thing.
+THREADED = frozenset({Topic.IDEA, Topic.AUTHOR, Topic.DIGEST})
+MAX_REFERENCES = 20  # the root and the most recent ones, as RFC 5322 suggests
+
+
+async def thread_of(conn: BaseDBAsyncClient, about: About, recipient: str) -> list[str]:
+    """The Message-IDs of the mails ideabox sent ``recipient`` about ``about``, oldest
+    first: the thread as that person's mailbox holds it."""
+    found: list[Any] = (
+        await OutboxMail.filter(ref=about.ref, recipient=recipient)
+        .using_db(conn)
+        .order_by("id")
+        .values_list("message_id", flat=True)
+    )
+    return [str(message_id) for message_id in found]
 
 
 async def mail_to(
@@ -56,7 +79,7 @@ async def mail_to(
     *,
     cc: Sequence[str] = (),
     in_reply_to: str | None = None,
-    references: Sequence[str] = (),
+    thread_root: str | None = None,
     auto_submitted: str = "auto-generated",
     message_id: str | None = None,
     attachments: Sequence[Attachment] = (),
@@ -65,17 +88,28 @@ async def mail_to(
     """Render a mail to one person and store it in the outbox, in the caller's transaction.
 
     ``about`` is what the mail is about: replies come back to its signed address and are
-    read as about it (None: replies go to the plain address). The templates get the
-    recipient's name as ``name``, in the recipient's language.
+    read as about it (None: replies go to the plain address). A mail about an idea (or a
+    manager's digest) answers the last one about it, so every client threads them, under
+    ``thread_root`` (the author's own mail) when given; ``in_reply_to`` names the message
+    it answers instead. The templates get the recipient's name as ``name``, in the
+    recipient's language.
     """
     s = app.settings
     now = app.clock.now()
+    thread = [thread_root] if thread_root else []
+    if about is not None and about.topic in THREADED:
+        thread += await thread_of(conn, about, to.email)
+    if in_reply_to:
+        thread.append(in_reply_to)
+    references = list(dict.fromkeys(thread))
+    if len(references) > MAX_REFERENCES:
+        references = [references[0], *references[-(MAX_REFERENCES - 1) :]]
     headers = Headers(
         to=to.email,
         to_name=to.name,
         reply_to=app.reply_address(about) if about else s.address,
         cc=cc,
-        in_reply_to=in_reply_to,
+        in_reply_to=references[-1] if references else None,
         references=references,
         auto_submitted=auto_submitted,
     )
@@ -118,6 +152,7 @@ async def answer_to(
     context: Mapping[str, Any],
     *,
     in_reply_to: str | None = None,
+    thread_root: str | None = None,
 ) -> OutboxMail | None:
     """A mail to someone in answer to their own mail; None when today's are used up.
 
@@ -142,6 +177,7 @@ async def answer_to(
         about,
         context,
         in_reply_to=in_reply_to,
+        thread_root=thread_root,
         auto_submitted="auto-replied",
         in_answer=True,
     )

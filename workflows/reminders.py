@@ -18,29 +18,25 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from core.about import About, Topic
 from core.app import App
-from core.mail import MailKind, language_of
+from core.mail import MailKind, Recipient, idea_subject
 from db.models import Idea, IdeaStatus, Person, Reminder, ReminderDigest
 from workflows.calendar import BusinessCalendar
-from workflows.links import decide_links, decide_subject
-from workflows.outbox import mail_to, nudge, person_recipient
+from workflows.links import decide_links
+from workflows.outbox import hr_recipients, mail_to, nudge, person_recipient
 
 log = logging.getLogger(__name__)
 
 
 def zone_of(app: App, person: Person | None) -> ZoneInfo:
-    if person is not None and person.timezone:
-        try:
-            return ZoneInfo(person.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return app.settings.zone
+    return app.zone_of(person.timezone if person else None)
 
 
 def _calendar(app: App) -> BusinessCalendar:
@@ -163,24 +159,19 @@ async def _remind_manager(app: App, manager_id: int, due_ids: list[int]) -> list
                 .order_by("received_at", "id")
                 .using_db(conn)
             )
-            cc = await _escalation_copy(app, manager) if escalate else []
-            # A reply to a reminder about one idea decides it; about several, it gets a
-            # help mail (which idea was meant?), never read as a new idea.
-            about = (
-                About(Topic.IDEA, waiting[0].id)
-                if len(waiting) == 1
-                else About(Topic.DIGEST, manager.id)
-            )
+            to = person_recipient(manager)
             mail = await mail_to(
                 app,
                 conn,
                 MailKind.REMINDER,
-                person_recipient(manager),
-                about,
-                _digest_context(app, manager, waiting, {i.id for i in due}),
-                cc=cc,
+                to,
+                _about(waiting, manager),
+                _waiting_context(app, to, waiting),
             )
-            return [mail.id]
+            sent = [mail.id]
+            if escalate:
+                sent += await _escalate(app, conn, manager, waiting)
+            return sent
     except IntegrityError:
         # Today's digest exists already (another worker, or a manager change): tomorrow.
         await _postpone(
@@ -201,36 +192,63 @@ class _NothingToSend(Exception):
         self.decided = decided
 
 
-async def _escalation_copy(app: App, manager: Person) -> list[str]:
-    boss = await Person.get_or_none(id=manager.manager_id) if manager.manager_id else None
+def _about(ideas: list[Idea], manager: Person) -> About:
+    """A reply to a mail about one idea decides it; about several, it gets a help mail
+    (which idea was meant?), never read as a new idea."""
+    return About(Topic.IDEA, ideas[0].id) if len(ideas) == 1 else About(Topic.DIGEST, manager.id)
+
+
+async def _escalate(
+    app: App, conn: BaseDBAsyncClient, manager: Person, waiting: list[Idea]
+) -> list[int]:
+    """The ideas long waiting, to the manager's own manager (or, at the top, HR): a mail
+    of its own, in their language, with the same decide buttons."""
+    overdue = [idea for idea in waiting if idea.escalated]
+    boss = (
+        await Person.get_or_none(id=manager.manager_id, using_db=conn)
+        if manager.manager_id
+        else None
+    )
     if boss is not None and boss.active:
-        return [boss.email]
-    return [a for a in app.settings.hr_emails if a != manager.email]
+        recipients = [person_recipient(boss)]
+    else:
+        recipients = [hr for hr in hr_recipients(app) if hr.email != manager.email]
+    sent = []
+    for to in recipients:
+        mail = await mail_to(
+            app,
+            conn,
+            MailKind.ESCALATION,
+            to,
+            _about(overdue, manager),
+            {"manager_name": manager.name, **_waiting_context(app, to, overdue)},
+        )
+        sent.append(mail.id)
+    return sent
 
 
-def _digest_context(
-    app: App, manager: Person, waiting: list[Idea], due_now: set[int]
-) -> dict[str, object]:
-    language = language_of(manager.language)
-    zone = zone_of(app, manager)
+def _waiting_context(app: App, to: Recipient, waiting: list[Idea]) -> dict[str, object]:
+    """The waiting ideas as a reminder shows them to ``to``: in their language and zone."""
+    zone = app.zone_of(to.timezone)
     calendar = _calendar(app)
     today = app.clock.now().astimezone(zone).date()
     items = []
     for idea in waiting:
         address = app.reply_address(About(Topic.IDEA, idea.id))
+        subject = idea_subject(to.language, idea.id, idea.text)
         items.append(
             {
                 "id": idea.id,
+                "subject": subject,
                 "text": idea.text,
                 "author_name": None if idea.anonymous else idea.author.name,
-                "received_on": idea.received_at.astimezone(zone).date().isoformat(),
+                "received_on": idea.received_at.astimezone(zone).date(),
                 "waiting_days": calendar.business_days_between(
                     idea.assigned_at.astimezone(zone).date(), today
                 ),
                 "escalated": idea.escalated,
                 "reply_to": address,
-                "links": decide_links(address, decide_subject(idea.id, language), language),
-                "due": idea.id in due_now,
+                "links": decide_links(address, subject, to.language),
             }
         )
-    return {"ideas": items, "count": len(items)}
+    return {"ideas": items, "count": len(items), "single": len(items) == 1}

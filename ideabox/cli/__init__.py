@@ -18,6 +18,7 @@ from ideabox.cli.ideas import ideas
 from ideabox.cli.operations import inbound, outbox, status
 from ideabox.cli.org import org
 from ideabox.cli.parse import parse_files
+from ideabox.cli.preview import preview
 from ideabox.cli.reports import report
 from ideabox.cli.service import intake, run, worker
 
@@ -40,6 +41,7 @@ cli.command("parse")(parse_files)
 cli.command("status")(status)
 cli.add_typer(inbound, name="inbound")
 cli.add_typer(outbox, name="outbox")
+cli.command("preview")(preview)
 
 
 def setting_errors(invalid: ValidationError) -> list[str]:

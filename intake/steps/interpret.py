@@ -1,106 +1,55 @@
-"""Say what a reply means: an idea (with #anoniem/#anonymous) or a manager's decision."""
+"""Say what a reply means: an idea (with #anoniem/#anonymous) or a manager's decision.
+
+The words are those of every language in ``core.vocabulary``: a manager may answer in
+any of them.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from core.about import Topic
+from core.vocabulary import VOCABULARIES
 from intake.context import StepContext
 from intake.errors import DigestReply, EmptyReply, NotRoutable, UnclearDecision
 from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind
 
-_TAG = r"(?<![\w#])#(?:anoniem|anonymous|anonym|anon)\b"
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation, the longest first so that "in behandeling" beats "in"."""
+    return "|".join(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+_WORDS = VOCABULARIES.values()
+_TAG = rf"(?<![\w#])#(?:{_alternatives(t for v in _WORDS for t in v.anonymous_tags)})\b"
 _ANONYMOUS = re.compile(_TAG, re.IGNORECASE)
 # The tag and the space on one side of it, so that "ik wil #anoniem blijven" reads well.
 _ANONYMOUS_WITH_SPACE = re.compile(
     rf"^[ \t]*{_TAG}[ \t]*|[ \t]*{_TAG}", re.IGNORECASE | re.MULTILINE
 )
-
-# The first words of a decision reply. Longer phrases come first so that "in behandeling"
-# wins over a shorter word. Matched at the very start of the reply only.
-DECISION_WORDS: dict[str, tuple[str, ...]] = {
-    "accepted": (
-        "akkoord",
-        "goedgekeurd",
-        "goedkeuren",
-        "goed idee",
-        "ja",
-        "prima",
-        "doen we",
-        "we gaan het doen",
-        "accepted",
-        "accept",
-        "approved",
-        "approve",
-        "agreed",
-        "agree",
-        "yes",
-        "ok",
-        "okay",
-        "oké",
-        "oke",
-        "no problem",
-        "geen probleem",
-        "geen bezwaar",
-    ),
-    "declined": (
-        "afgewezen",
-        "afwijzen",
-        "niet akkoord",
-        "nee",
-        "helaas niet",
-        "helaas",
-        "niet doen",
-        "doen we niet",
-        "declined",
-        "decline",
-        "rejected",
-        "reject",
-        "no",
-    ),
-    "in_progress": (
-        "in behandeling",
-        "we onderzoeken het",
-        "we onderzoeken dit",
-        "onderzoeken",
-        "wordt onderzocht",
-        "later",
-        "in progress",
-        "looking into it",
-        "we are looking into it",
-        "we're looking into it",
-        "under review",
-        "investigating",
-    ),
-    "done": (
-        "gedaan",
-        "uitgevoerd",
-        "is gedaan",
-        "al gedaan",
-        "klaar",
-        "afgerond",
-        "done",
-        "completed",
-        "already done",
-        "implemented",
-    ),
-}
-# "doorsturen naar emma@x.nl", "Forward to: Emma Clarke <emma@x.nl>", "stuur door aan ..."
+# "doorsturen naar emma@x.nl", "Forward to: Emma Clarke <emma@x.nl>", "weiterleiten an ..."
 _FORWARD = re.compile(
-    r"^(?:doorsturen|doorgestuurd|stuur (?:ik )?(?:dit )?door|forward(?:ed)?|fwd)"
-    r"(?:\s{1,3}(?:naar|aan|to))?\s{0,3}:?\s{0,3}"
+    rf"^(?:{'|'.join(verb for v in _WORDS for verb in v.forward_verbs)})"
+    rf"(?:\s{{1,3}}(?:{_alternatives(p for v in _WORDS for p in v.forward_prepositions)}))?"
+    r"\s{0,3}:?\s{0,3}"
     r"(?:[^\n<>@:,;]{0,60}?)<?(?:mailto:)?([A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63})>?",
     re.IGNORECASE,
 )
 # A greeting line a manager may write before the decision word: "Hoi,", "Hi Jan!".
 _GREETING = re.compile(
-    r"^(?:hoi|hallo|hi|hey|hello|beste|dear|goedemorgen|goedemiddag|good morning"
-    r"|good afternoon|morning)\b[^\n]{0,40}[,!]?[ \t]*\n",
+    rf"^(?:{_alternatives(g for v in _WORDS for g in v.greetings)})\b[^\n]{{0,40}}[,!]?[ \t]*\n",
     re.IGNORECASE,
 )
+# The first words of a decision reply, in every language, longest first.
 _PHRASES = sorted(
-    ((phrase, outcome) for outcome, phrases in DECISION_WORDS.items() for phrase in phrases),
-    key=lambda item: -len(item[0]),
+    {
+        (phrase, outcome)
+        for v in _WORDS
+        for outcome, phrases in v.decisions.items()
+        for phrase in phrases
+    },
+    key=lambda item: (-len(item[0]), item),
 )
 _LEADING_PUNCTUATION = re.compile(r"^[\s,.:;!\-\u2013\u2014]+")
 
@@ -120,7 +69,7 @@ def _outcome_first(text: str) -> DecisionDraft | None:
     if found:
         note = _LEADING_PUNCTUATION.sub("", text[found.end() :]).strip()
         return DecisionDraft("forward", note, forward_to=found.group(1).lower())
-    lowered = text.lower()
+    lowered = text.lower().replace("\u2019", "'")  # a typographic apostrophe, as phones type
     for phrase, outcome in _PHRASES:
         if lowered.startswith(phrase) and not lowered[len(phrase) : len(phrase) + 1].isalnum():
             note = _LEADING_PUNCTUATION.sub("", text[len(phrase) :]).strip()

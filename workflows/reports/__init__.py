@@ -15,6 +15,7 @@ from workflows.reports.spreadsheet import (
     CSV_COLUMNS,
     ZIP_ABOVE,
     csv_attachment,
+    csv_header,
     ideas_csv,
     iter_ideas_csv,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "WeeklyReport",
     "build_weekly_report",
     "csv_attachment",
+    "csv_header",
     "ideas_csv",
     "iter_ideas_csv",
     "merge_small_groups",

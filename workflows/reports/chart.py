@@ -1,4 +1,8 @@
-"""The 12-week chart: received and decided per ISO week, as a PNG."""
+"""The 12-week chart: received and decided per ISO week, as a PNG.
+
+Drawn at twice its shown size (560 by 280 in the mail) so it is sharp on a phone's
+screen, with type large enough to read when a phone shrinks it to the screen's width.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,16 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
+from core.i18n import N_, translate
 from workflows.reports.data import WeeklyReport
-from workflows.reports.presentation import WORDS
 
 RECEIVED_COLOUR = (26, 86, 176)  # #1a56b0, the links' blue
 DECIDED_COLOUR = (240, 140, 30)  # orange: apart from blue for colour-blind readers too
-CHART_SIZE = (600, 260)
+SHOWN_SIZE = (560, 280)  # the width and height attributes of the <img>
+SCALE = 2
+RECEIVED = N_("received")
+DECIDED = N_("decided")
+AXIS = N_("ideas per week")
 
 
 def _nice_step(top: int) -> int:
@@ -26,13 +34,13 @@ def _nice_step(top: int) -> int:
 
 
 def render_chart(report: WeeklyReport) -> bytes:
-    """Grouped bars, received vs decided per ISO week, as PNG bytes."""
-    words = WORDS[report.language]
-    width, height = CHART_SIZE
-    image = Image.new("RGB", CHART_SIZE, "white")
+    """Grouped bars, received vs decided per ISO week (this week last), as PNG bytes."""
+    width, height = SHOWN_SIZE[0] * SCALE, SHOWN_SIZE[1] * SCALE
+    image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default()
-    left, right, top, bottom = 44, width - 12, 34, height - 28
+    font = ImageFont.load_default(size=30)
+    small = ImageFont.load_default(size=26)
+    left, right, top, bottom = 96, width - 16, 112, height - 56
     highest = max([1, *(max(w.received, w.decided) for w in report.weeks)])
     step = _nice_step(highest)
     scale_top = -(-highest // step) * step
@@ -42,26 +50,35 @@ def render_chart(report: WeeklyReport) -> bytes:
 
     for value in range(0, scale_top + 1, step):
         y = y_of(value)
-        draw.line([(left, y), (right, y)], fill=(225, 225, 225))
-        draw.text((left - 6, y), str(value), fill=(90, 90, 90), font=font, anchor="rm")
-    draw.line([(left, bottom), (right, bottom)], fill=(120, 120, 120))
+        draw.line([(left, y), (right, y)], fill=(225, 225, 225), width=2)
+        draw.text((left - 12, y), str(value), fill=(70, 70, 70), font=small, anchor="rm")
+    draw.line([(left, bottom), (right, bottom)], fill=(120, 120, 120), width=2)
     slot = (right - left) / max(len(report.weeks), 1)
-    bar = slot * 0.34
+    bar = slot * 0.36
     for k, week in enumerate(report.weeks):
         x = left + k * slot + slot / 2
         for value, colour, x0 in (
-            (week.received, RECEIVED_COLOUR, x - bar - 1),
-            (week.decided, DECIDED_COLOUR, x + 1),
+            (week.received, RECEIVED_COLOUR, x - bar - 2),
+            (week.decided, DECIDED_COLOUR, x + 2),
         ):
             if value:
                 draw.rectangle([(x0, y_of(value)), (x0 + bar, bottom)], fill=colour)
-        draw.text((x, bottom + 6), f"W{week.week:02d}", fill=(60, 60, 60), font=font, anchor="mt")
+        if (len(report.weeks) - 1 - k) % 2 == 0:
+            # Every other week's number, and always this week's: room for large type.
+            draw.text((x, bottom + 10), f"{week.week}", fill=(50, 50, 50), font=small, anchor="mt")
+    language = report.language
+    draw.text(
+        (left - 80, 68), translate(language, AXIS), fill=(50, 50, 50), font=small, anchor="lm"
+    )
     # The legend, top left.
-    x = left
-    for label, colour in ((words["received"], RECEIVED_COLOUR), (words["decided"], DECIDED_COLOUR)):
-        draw.rectangle([(x, 10), (x + 12, 22)], fill=colour)
-        draw.text((x + 18, 16), label, fill=(34, 34, 34), font=font, anchor="lm")
-        x += 18 + int(draw.textlength(label, font=font)) + 20
+    x = left - 80
+    for label, colour in (
+        (translate(language, RECEIVED), RECEIVED_COLOUR),
+        (translate(language, DECIDED), DECIDED_COLOUR),
+    ):
+        draw.rectangle([(x, 10), (x + 30, 40)], fill=colour)
+        draw.text((x + 42, 25), label, fill=(34, 34, 34), font=font, anchor="lm")
+        x += 42 + int(draw.textlength(label, font=font)) + 40
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

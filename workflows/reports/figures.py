@@ -206,7 +206,8 @@ async def _weeks(conn: BaseDBAsyncClient, now: datetime, zone: ZoneInfo) -> tupl
     """Received and decided per ISO week (local), the complete weeks before this one."""
     today = now.astimezone(zone).date()
     this_monday = today - timedelta(days=today.weekday())
-    mondays = [this_monday - timedelta(weeks=SERIES_WEEKS - k) for k in range(SERIES_WEEKS + 1)]
+    # Twelve weeks up to and including this one, so far: the current week is news too.
+    mondays = [this_monday - timedelta(weeks=SERIES_WEEKS - 1 - k) for k in range(SERIES_WEEKS + 1)]
     bounds = [local_midnight(day, zone) for day in mondays]
 
     async def per_week(column: str) -> dict[int, int]:

@@ -6,48 +6,42 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.i18n import (
+    N_,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    translate,
+)
 from core.mail import MailKind, render
 from db.models import BounceState
 from workflows.reports.data import GroupRow, RateGroup, WeeklyReport
 
-# The few words the report puts together in Python (group names), per language.
-WORDS = {
-    "nl": {
-        "other": "overig",
-        "no_department": "(geen afdeling)",
-        "no_manager": "(geen leidinggevende)",
-        "received": "ontvangen",
-        "decided": "besloten",
-    },
-    "en": {
-        "other": "other",
-        "no_department": "(no department)",
-        "no_manager": "(no manager)",
-        "received": "received",
-        "decided": "decided",
-    },
-}
+# The few words the report puts together in Python: group names, the chart's labels.
+OTHER = N_("other")
+NO_DEPARTMENT = N_("(no department)")
+NO_MANAGER = N_("(no manager)")
 
 
 def _number(value: float, language: str) -> str:
-    text = f"{value:.1f}".removesuffix(".0")
-    return text.replace(".", ",") if language == "nl" else text
+    return format_number(round(value, 1), language)
 
 
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{round(value * 100)}%"
+def _percent(value: float | None, language: str) -> str:
+    return "-" if value is None else format_percent(value, language)
 
 
 def _group_name(row: GroupRow, language: str, missing: str) -> str:
-    return row.name if row.name is not None else WORDS[language][missing]
+    return row.name if row.name is not None else translate(language, missing)
 
 
 def _rate_label(group: RateGroup, language: str) -> str:
-    words = WORDS[language]
+    other = translate(language, OTHER)
     if group.is_other:
-        return words["other"]
-    name = group.department if group.department is not None else words["no_department"]
-    return f"{name} + {words['other']}" if group.with_other else name
+        return other
+    name = group.department if group.department is not None else translate(language, NO_DEPARTMENT)
+    return f"{name} + {other}" if group.with_other else name
 
 
 def report_context(report: WeeklyReport, *, chart_cid: str | None = None) -> dict[str, Any]:
@@ -70,8 +64,8 @@ def report_context(report: WeeklyReport, *, chart_cid: str | None = None) -> dic
 
     return {
         "week": report.week,
-        "period_start": report.period_start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-        "period_end": report.generated_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+        "period_start": format_datetime(report.period_start, lang, zone),
+        "period_end": format_datetime(report.generated_at, lang, zone),
         "zone": report.zone,
         "received_week": report.received_week,
         "received_total": report.received_total,
@@ -79,23 +73,23 @@ def report_context(report: WeeklyReport, *, chart_cid: str | None = None) -> dic
         "decided_total": report.decided_total,
         "open": report.open,
         "overdue": report.overdue,
-        "decision_rate": _percent(report.decision_rate),
+        "decision_rate": _percent(report.decision_rate, lang),
         "median_days": "-" if report.median_days is None else _number(report.median_days, lang),
-        "departments": rows(report.departments, "no_department"),
-        "managers": rows(report.managers, "no_manager"),
+        "departments": rows(report.departments, NO_DEPARTMENT),
+        "managers": rows(report.managers, NO_MANAGER),
         "campaigns": [
             {
                 "question": c.question,
-                "started": c.created_at.astimezone(zone).strftime("%Y-%m-%d"),
+                "started": format_date(c.created_at.astimezone(zone), lang, "medium"),
                 "invited": c.invited,
                 "responded": "-" if c.responded is None else c.responded,
-                "rate": _percent(c.rate),
+                "rate": _percent(c.rate, lang),
                 "groups": [
                     {
                         "name": _rate_label(g, lang),
                         "invited": g.invited,
                         "responded": g.responded,
-                        "rate": _percent(g.rate),
+                        "rate": _percent(g.rate, lang),
                     }
                     for g in c.groups
                 ],

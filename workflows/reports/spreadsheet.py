@@ -14,27 +14,42 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import get_decimal_symbol
+
 from core.app import App
+from core.i18n import N_, translate
 from core.mail import Attachment, language_of
+from core.vocabulary import OUTCOMES, vocabulary
 from workflows.privacy import too_small
 from workflows.reports.data import WeeklyReport
 from workflows.reports.sql import as_datetime, db, query
 
 CSV_CHUNK_ROWS = 20_000
+# The columns, their headers in HR's language in the file.
 CSV_COLUMNS = (
-    "id",
-    "received_at",
-    "department",
-    "manager_email",
-    "status",
-    "decided_at",
-    "business_days_to_decision",
-    "escalated",
-    "text",
-    "author_email",
+    N_("id"),
+    N_("received_at"),
+    N_("department"),
+    N_("manager_email"),
+    N_("status"),
+    N_("decided_at"),
+    N_("business_days_to_decision"),
+    N_("escalated"),
+    N_("text"),
+    N_("author_email"),
 )
-# Dutch Excel splits on semicolons, English on commas.
-CSV_DELIMITER = {"nl": ";", "en": ","}
+STATUSES = {"open": N_("open"), "yes": N_("yes"), "no": N_("no")}
+
+
+def csv_header(language: str) -> list[str]:
+    return [translate(language, column) for column in CSV_COLUMNS]
+
+
+def csv_delimiter(language: str) -> str:
+    """Excel splits on semicolons where the decimal sign is a comma (nl, de, fr)."""
+    return ";" if get_decimal_symbol(language) == "," else ","
+
+
 # A cell starting with one of these is a formula to Excel: an idea's text must not be.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -77,7 +92,7 @@ async def iter_ideas_csv(app: App, *, chunk_rows: int = CSV_CHUNK_ROWS) -> Async
         return "" if anonymous and too_small(sizes[department], threshold) else department
 
     # Dutch Excel splits on semicolons, English on commas.
-    delimiter = CSV_DELIMITER.get(language_of(app.settings.default_language), ",")
+    delimiter = csv_delimiter(language_of(app.settings.default_language))
     # PostgreSQL turns the times into local text itself (a third of the work per row);
     # SQLite, without time zones, hands UTC text to Python.
     if conn.capabilities.dialect == "postgres":
@@ -93,8 +108,11 @@ async def iter_ideas_csv(app: App, *, chunk_rows: int = CSV_CHUNK_ROWS) -> Async
         def local(value: Any) -> str:
             return _local_text(value, zone)
 
+    language = language_of(app.settings.default_language)
+    words = {status: vocabulary(language).outcome_labels[status] for status in OUTCOMES}
+    words.update({key: translate(language, word) for key, word in STATUSES.items()})
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter).writerow(CSV_COLUMNS)
+    csv.writer(buffer, delimiter=delimiter).writerow(csv_header(language))
     yield "\ufeff".encode() + buffer.getvalue().encode()
     last_id = 0
     while True:
@@ -114,10 +132,10 @@ async def iter_ideas_csv(app: App, *, chunk_rows: int = CSV_CHUNK_ROWS) -> Async
                 local(received),
                 department_of(author_id, anonymous),
                 people.get(manager_id, nobody)[1],
-                status,
+                words.get(status, status),
                 local(decided),
                 "" if days is None else days,
-                "yes" if escalated else "no",
+                words["yes"] if escalated else words["no"],
                 _cell(text),
                 "" if anonymous else people.get(author_id, nobody)[1],
             )
@@ -149,7 +167,7 @@ ZIP_ABOVE = 5 * 1024 * 1024
 def csv_attachment(report: WeeklyReport, csv_bytes: bytes) -> Attachment:
     name = f"ideabox-{report.week}.csv"
     if len(csv_bytes) <= ZIP_ABOVE:
-        return Attachment(name, csv_bytes, "text", "csv")
+        return Attachment(name, csv_bytes, "text", "csv", params={"charset": "utf-8"})
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(name, csv_bytes)
