@@ -343,7 +343,7 @@ async def test_the_chart_is_a_png_with_both_series(app: App) -> None:
     with Image.open(io.BytesIO(png)) as image:
         image.verify()
     with Image.open(io.BytesIO(png)) as image:
-        assert image.format == "PNG" and image.size == (1120, 560)  # twice as shown
+        assert image.format == "PNG" and image.size == (1120, 640)  # twice as shown
         counted = image.convert("RGB").getcolors(maxcolors=1 << 16)
         assert counted is not None
         colours = {colour for _, colour in counted}
