@@ -487,11 +487,17 @@ async def test_the_mail_reaches_every_hr_address_with_chart_and_csv(
             found
         )
         image = found["image/png"]
+        # Shown in the HTML, not offered as an attachment: inline, in multipart/related.
+        assert image.get_content_disposition() == "inline"
+        assert found["multipart/related"].get_param("type") == "text/html"
+        assert message["Content-Language"] == "nl"
         cid = str(image["Content-ID"]).strip("<>")
         assert f'src="cid:{cid}"' in found["text/html"].get_content()
         assert image.get_content().startswith(PNG_SIGNATURE)
         attachment = found["text/csv"]
         assert attachment.get_filename() == "ideabox-2026-W48.csv"
+        assert attachment.get_content_charset() == "utf-8"
+        assert attachment.get_content_disposition() == "attachment"
         content = attachment.get_content().lstrip("\ufeff")
         rows = list(csv.reader(io.StringIO(content), delimiter=";"))
         assert len(rows) == 1 + 11

@@ -4,12 +4,15 @@ escapes what people wrote, and carries its language."""
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from core.mail import PARTS, TEMPLATE_DIR, MailKind, idea_subject, render, template_folders
 from core.vocabulary import LANGUAGES
+from ideabox.cli import main
 from workflows.preview import contexts, samples
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
@@ -87,3 +90,22 @@ def test_the_subject_of_an_idea_carries_its_number_and_first_words() -> None:
     )
     assert idea_subject("en", 3, "Plants.") == "Idea #3: Plants."
     assert idea_subject("fr", 3, "Des plantes.") == "Idée #3: Des plantes."
+
+
+def test_ideabox_preview_writes_the_gallery(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["ideabox", "preview", "reminder", "--lang", "de",
+                                      "--out", str(tmp_path / "gallery")])  # fmt: skip
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"2 mails written to {tmp_path / 'gallery'}/ (4 files)\n"
+    written = sorted(p.name for p in (tmp_path / "gallery").iterdir())
+    assert written == [
+        "reminder-de.eml", "reminder-de.html", "reminder-digest-de.eml", "reminder-digest-de.html"
+    ]  # fmt: skip
+    monkeypatch.setattr(sys, "argv", ["ideabox", "preview", "memo", "--out", str(tmp_path)])
+    with pytest.raises(SystemExit) as wrong:
+        main()
+    assert wrong.value.code == 2 and "KIND must be one of" in capsys.readouterr().err
