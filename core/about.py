@@ -19,6 +19,8 @@ class Topic(StrEnum):
     INVITATION = "invitation"  # a campaign's question (invitation id): an idea
     IDEA = "idea"  # an idea, to whoever decides on it (idea id): a decision
     AUTHOR = "author"  # an idea, to the person who had it (idea id): about their own idea
+    # The author's words relayed to who decides (idea id): a decision, else words back.
+    CONVERSATION = "conversation"
     DIGEST = "digest"  # a reminder listing several ideas (manager id): which one is unclear
     BOUNCE = "bounce"  # the envelope sender of an outbox mail (outbox id): a bounce
     REPORT = "report"  # HR's weekly status (the ISO week, e.g. 202648): nothing to act on
@@ -38,6 +40,7 @@ _LETTERS = {
     Topic.INVITATION: "s",
     Topic.IDEA: "i",
     Topic.AUTHOR: "a",
+    Topic.CONVERSATION: "c",
     Topic.DIGEST: "d",
     Topic.BOUNCE: "b",
     Topic.REPORT: "r",

@@ -34,6 +34,9 @@ class MailKind(StrEnum):
     DECISION_CONFIRMATION = "decision_confirmation"  # what was understood, to who decided
     DECISION_REPORT = "decision_report"  # the decision, to the author
     DECISION_HELP = "decision_help"  # how to decide, after an unclear reply
+    DECIDED_FOR_YOU = "decided_for_you"  # HR recorded a decision, to the idea's manager
+    AUTHOR_WRITES = "author_writes"  # the author's comment or answer, to who decides
+    DECIDER_WRITES = "decider_writes"  # a question or words back, to the author
     ASK_AGAIN = "ask_again"  # what is your idea?, after an empty reply
     WEEKLY_REPORT = "weekly_report"  # HR's weekly status
 

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     reminder_after_days: Positive = 3
     reminder_every_days: Positive = 3
     escalate_after: Annotated[int, Field(ge=0)] = 2
+    # While a manager waits for the author's answer to a question, reminders pause for
+    # at most this many business days.
+    question_pause_days: Positive = 5
     decision_grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
     # Reminders go out on business days between these hours, in the manager's time zone.
     working_hours_start: Hour = 9

@@ -36,6 +36,21 @@ class Outcome(StrEnum):
     FORWARD = "forward"
 
 
+class Role(StrEnum):
+    """Who wrote a message in an idea's conversation."""
+
+    AUTHOR = "author"  # the person who had the idea
+    DECIDER = "decider"  # the manager, one of their managers, or HR
+
+
+class MessageKind(StrEnum):
+    THANKS = "thanks"  # recorded, relayed to nobody
+    COMMENT = "comment"  # the author's, relayed to who decides
+    QUESTION = "question"  # who decides asks the author, relayed
+    ANSWER = "answer"  # the author's reply to a question, relayed to who asked
+    REPLY = "reply"  # who decides answers a comment, relayed to the author
+
+
 class Person(Model):
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)  # stored lower-case
@@ -85,6 +100,8 @@ class Invitation(Model):
     person_id: int
     message_id = fields.CharField(max_length=250, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Answered "geen idee": a response to the campaign without an idea.
+    nothing_to_add_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "invitation"
@@ -153,10 +170,44 @@ class Idea(Model):
     next_reminder_at = fields.DatetimeField(null=True)
     reminders_sent = fields.IntField(default=0)
     escalated = fields.BooleanField(default=False)
+    # Who decides asked the author a question and waits for the answer: reminders pause.
+    question_asked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "idea"
         indexes = (("status", "manager_id"), ("next_reminder_at",), ("received_at",))
+
+
+class ConversationMessage(Model):
+    """One message about an idea between its author and who decides, as ideabox relayed
+    it (or, for thanks, only recorded)."""
+
+    id = fields.IntField(primary_key=True)
+    idea: fields.ForeignKeyRelation[Idea] = fields.ForeignKeyField(
+        "models.Idea", related_name="conversation", on_delete=fields.CASCADE
+    )
+    idea_id: int
+    role = fields.CharEnumField(Role, max_length=12)
+    kind = fields.CharEnumField(MessageKind, max_length=12)
+    # Who wrote it (None: HR, who need not be in the organisation's file).
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="conversation_messages", null=True, on_delete=fields.SET_NULL
+    )
+    person_id: int | None
+    text = fields.TextField()  # as relayed: the new text only, nothing that names the author
+    inbound: fields.ForeignKeyNullableRelation[InboundMessage] = fields.ForeignKeyField(
+        "models.InboundMessage", related_name="conversation", null=True, on_delete=fields.SET_NULL
+    )
+    inbound_id: int | None
+    relayed: fields.ForeignKeyNullableRelation[OutboxMail] = fields.ForeignKeyField(
+        "models.OutboxMail", related_name="relays", null=True, on_delete=fields.SET_NULL
+    )
+    relayed_id: int | None
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "conversation_message"
+        indexes = (("idea_id", "created_at"),)
 
 
 class Decision(Model):

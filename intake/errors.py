@@ -30,7 +30,10 @@
         ├── NotRoutable          a reply we cannot connect to anything
         ├── NotAllowedToDecide   a decision from someone who may not take it
         ├── EmptyReply           nothing left after trimming: ask again
+        ├── NothingSaid          an empty reply about one's own idea: recorded, silent
         ├── RepeatedIdea         the same text from the same person today: one idea
+        ├── RepeatedRemark       the same words on one idea's conversation today
+        ├── TooManyRemarks       an idea's conversation is past its messages for today
         ├── UnclearDecision      no outcome word found: send the help mail
         ├── DigestReply          a reply to a reminder about several ideas: help mail
         ├── ForwardUnknown       forward to an address ideabox does not know: help mail
@@ -177,8 +180,24 @@ class EmptyReply(SetAside):
     reason = "empty_reply"
 
 
+class NothingSaid(SetAside):
+    """A reply about one's own idea with nothing in it (a signature, a greeting)."""
+
+    reason = "nothing_said"
+
+
 class RepeatedIdea(SetAside):
     reason = "repeated_idea"
+
+
+class RepeatedRemark(SetAside):
+    reason = "repeated_remark"
+
+
+class TooManyRemarks(SetAside):
+    """Two auto-responders answering each other through an idea's conversation."""
+
+    reason = "too_many_remarks"
 
 
 class UnclearDecision(SetAside):
@@ -266,7 +285,10 @@ OUTCOMES: dict[type[Rejection], Answer] = {
     NotRoutable: SILENT,
     NotAllowedToDecide: SILENT,
     EmptyReply: Answer(help_mail=MailKind.ASK_AGAIN),
+    NothingSaid: SILENT,
     RepeatedIdea: SILENT,
+    RepeatedRemark: SILENT,
+    TooManyRemarks: SILENT,
     UnclearDecision: Answer(help_mail=MailKind.DECISION_HELP),
     DigestReply: Answer(help_mail=MailKind.DECISION_HELP),
     ForwardUnknown: Answer(help_mail=MailKind.DECISION_HELP),

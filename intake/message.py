@@ -65,6 +65,22 @@ class DecisionDraft:
     forward_to: str | None = None
 
 
+class RemarkKind(StrEnum):
+    """A reply that is neither an idea nor a decision, but still says something."""
+
+    THANKS = "thanks"  # only thanks: recorded on the idea, answered by nothing
+    COMMENT = "comment"  # the author on their own idea: relayed to who decides
+    QUESTION = "question"  # who decides asks the author: relayed to the author
+    REPLY = "reply"  # who decides answers the author's comment: relayed to the author
+    NO_IDEA = "no_idea"  # an invitation answered with "geen idee": a response, no idea
+
+
+@dataclass(frozen=True, slots=True)
+class Remark:
+    kind: RemarkKind
+    text: str  # what is relayed: the question without its "vraag:", the comment as written
+
+
 @dataclass(frozen=True, slots=True)
 class BounceReport:
     recipient: str | None
@@ -86,6 +102,7 @@ class Inbound:
     parts: TrimmedReply | None = None
     idea: IdeaDraft | None = None
     decision: DecisionDraft | None = None
+    remark: Remark | None = None
     bounce: BounceReport | None = None
     away_until: str | None = None  # ISO date an out-of-office names as the return day
     notes: tuple[str, ...] = ()  # what the steps observed, for ``ideabox parse``

@@ -88,7 +88,16 @@ async def understand_file(path: Path, settings: Settings) -> dict[str, Any]:
     result: dict[str, Any] = {
         "file": str(path),
         "kind": str(msg.kind or Kind.UNKNOWN),
-        "text": msg.idea.text if msg.idea else (parts.body if parts else ""),
+        "text": (
+            msg.idea.text
+            if msg.idea
+            else msg.remark.text
+            if msg.remark
+            else (parts.body if parts else "")
+        ),
+        # A reply that is neither idea nor decision: thanks, comment, question, reply,
+        # no_idea (see intake.message.RemarkKind); None otherwise.
+        "reply": msg.remark.kind.value if msg.remark else None,
         "body": parts.body if parts else "",
         "signoff": parts.signoff if parts else "",
         "signature": parts.signature if parts else "",

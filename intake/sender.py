@@ -39,7 +39,7 @@ async def check_sender(mail_from: str, route: Route | None, directory: Directory
         people = await directory.idea_people(object_id)
         if people is not None and people[0] != person.id:
             raise SenderNotAllowed("this idea is someone else's")
-    elif route.topic is Topic.IDEA:
+    elif route.topic in (Topic.IDEA, Topic.CONVERSATION):
         people = await directory.idea_people(object_id)
         if people is None or people[1] == person.id:
             return  # unknown idea (the worker says so) or its own manager: one query

@@ -19,8 +19,11 @@ def outlook_reply(
     to: str | None = None,
     language: str = "nl",
     threaded: bool = True,
+    closing: str | None = None,
 ) -> EmailMessage:
-    """An Outlook desktop reply: new text on top, a header block, the original below."""
+    """An Outlook desktop reply: new text on top, a header block, the original below.
+
+    ``closing`` replaces the usual "Met vriendelijke groet,\n<name>" under the text."""
     msg = EmailMessage()
     msg["From"] = f"{sender_name} <{sender}>"
     reply_to = original.header("Reply-To") or original.header("From")
@@ -38,9 +41,10 @@ def outlook_reply(
         else ("From", "Sent", "To", "Subject")
     )
     quoted = original.text()
+    signoff = f"Met vriendelijke groet,\n{sender_name}" if closing is None else closing
     body = (
         f"{text}\n\n"
-        f"Met vriendelijke groet,\n{sender_name}\n\n"
+        f"{signoff}\n\n"
         "________________________________\n"
         f"{labels[0]}: ideabox <{parseaddr(original.header('From'))[1]}>\n"
         f"{labels[1]}: dinsdag 24 november 2026 10:00\n"

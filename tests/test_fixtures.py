@@ -36,6 +36,7 @@ async def test_fixture(name: str, tmp_path: Path) -> None:
     assert result["kind"] == expected["kind"]
     reason = (result["reason"] or "").partition(":")[0] or None
     assert reason == expected.get("reason")
+    assert result["reply"] == expected.get("reply")
     if expected["kind"] in ("idea", "unknown") and "text" in expected:
         assert result["text"] == expected["text"]
     if expected["kind"] == "idea":

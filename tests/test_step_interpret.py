@@ -6,8 +6,8 @@ import pytest
 
 from core.about import About, Topic
 from intake.context import StepContext
-from intake.errors import EmptyReply, NotRoutable, UnclearDecision
-from intake.message import PLAIN, Inbound, Kind, Route
+from intake.errors import EmptyReply, NothingSaid, NotRoutable, UnclearDecision
+from intake.message import PLAIN, Inbound, Kind, RemarkKind, Route
 from intake.offline import OfflineDirectory
 from intake.steps.interpret import interpret, read_decision, read_idea
 from intake.trimmer import TrimmedReply
@@ -127,6 +127,42 @@ async def test_roles() -> None:
     with pytest.raises(EmptyReply):
         await interpret(understood(Topic.INVITATION, "  \n#anoniem\n"), CTX)
     with pytest.raises(UnclearDecision):
-        await interpret(understood(Topic.IDEA, "Hmm, misschien?"), CTX)
+        await interpret(understood(Topic.IDEA, "Hmm, misschien. Ik denk erover na."), CTX)
+
+
+@pytest.mark.parametrize(
+    ("topic", "body", "kind"),
+    [
+        (Topic.AUTHOR, "Top, dank je wel!", RemarkKind.THANKS),
+        (Topic.AUTHOR, "Wanneer begint dat?", RemarkKind.COMMENT),
+        (Topic.AUTHOR, "Meer groen.", RemarkKind.COMMENT),  # never a new idea
+        (Topic.IDEA, "vraag: voor welke afdeling?", RemarkKind.QUESTION),
+        (Topic.IDEA, "Geldt dit voor iedereen?", RemarkKind.QUESTION),
+        (Topic.CONVERSATION, "In januari.", RemarkKind.REPLY),
+        (Topic.CONVERSATION, "Waarom januari?", RemarkKind.QUESTION),
+        (Topic.INVITATION, "Geen idee.", RemarkKind.NO_IDEA),
+    ],
+)
+async def test_remarks(topic: Topic, body: str, kind: RemarkKind) -> None:
+    said = await interpret(understood(topic, body), CTX)
+    assert said.kind is None and said.remark is not None and said.remark.kind is kind
+
+
+async def test_a_decision_word_decides_on_a_conversation_too() -> None:
+    said = await interpret(understood(Topic.CONVERSATION, "akkoord, in januari"), CTX)
+    assert said.kind is Kind.DECISION and said.decision is not None
+    assert (said.decision.outcome, said.decision.note) == ("accepted", "in januari")
+
+
+@pytest.mark.parametrize("topic", [Topic.AUTHOR, Topic.CONVERSATION])
+async def test_nothing_said_about_an_idea_is_silent(topic: Topic) -> None:
+    with pytest.raises(NothingSaid):
+        await interpret(understood(topic, "Hoi,"), CTX)
+
+
+@pytest.mark.parametrize("body", ["Bedankt!", "Met vriendelijke groet,\nJan", "Hoi,"])
+async def test_nothing_but_courtesy_to_an_invitation_is_asked_again(body: str) -> None:
+    with pytest.raises(EmptyReply):
+        await interpret(understood(Topic.INVITATION, body), CTX)
     with pytest.raises(NotRoutable):
         await interpret(understood(Topic.BOUNCE, "akkoord"), CTX)

@@ -236,8 +236,15 @@ async def _report(app: App, decision: Decision) -> list[int]:
 async def decide(
     app: App, idea_id: int, outcome: Outcome, note: str, forward_to: str | None = None
 ) -> list[int]:
-    """HR records a decision on the manager's behalf (``ideabox ideas decide``)."""
+    """HR records a decision on the manager's behalf (``ideabox ideas decide``); the
+    manager who decided on it until now is told."""
     async with in_transaction() as conn:
+        idea = await Idea.get(id=idea_id, using_db=conn)
+        manager = (
+            await Person.get_or_none(id=idea.manager_id, active=True, using_db=conn)
+            if idea.manager_id
+            else None
+        )
         outbox_ids = await record_decision(
             app,
             conn,
@@ -247,5 +254,32 @@ async def decide(
             decided_by=None,
             forward_to=forward_to,
         )
+        if manager is not None:
+            outbox_ids.append(await _tell_manager(app, conn, idea_id, manager, outcome, note))
     await nudge(app, outbox_ids)
     return outbox_ids
+
+
+async def _tell_manager(
+    app: App, conn: BaseDBAsyncClient, idea_id: int, manager: Person, outcome: Outcome, note: str
+) -> int:
+    idea = await Idea.get(id=idea_id, using_db=conn)  # after the decision: a forward's target
+    author = await Person.get(id=idea.author_id, using_db=conn)
+    target = await Person.get_or_none(id=idea.manager_id or 0, using_db=conn)
+    to = person_recipient(manager)
+    mail = await mail_to(
+        app,
+        conn,
+        MailKind.DECIDED_FOR_YOU,
+        to,
+        About(Topic.IDEA, idea.id),
+        {
+            **idea_context(idea, to.language),
+            "outcome": outcome.value,
+            "outcome_label": vocabulary(to.language).outcome_labels[outcome.value],
+            "note": note,
+            "author_name": None if idea.anonymous else author.name,
+            "forward_to": target.name if target else None,
+        },
+    )
+    return int(mail.id)

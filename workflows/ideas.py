@@ -9,7 +9,16 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from core.about import About, Topic
 from core.app import App
 from core.mail import MailKind, Recipient, idea_subject, language_of
-from db.models import Campaign, Decision, Idea, IdeaStatus, Invitation, OutboxMail, Person
+from db.models import (
+    Campaign,
+    ConversationMessage,
+    Decision,
+    Idea,
+    IdeaStatus,
+    Invitation,
+    OutboxMail,
+    Person,
+)
 from intake.errors import RepeatedIdea
 from intake.message import Inbound
 from workflows.links import decide_links
@@ -34,14 +43,6 @@ async def _campaign_of(msg: Inbound, conn: BaseDBAsyncClient) -> Campaign | None
     if closes is not None and received is not None and received > closes:
         return None  # after the closing date: an idea all the same, outside the campaign
     return campaign
-
-
-async def _earlier_idea(msg: Inbound, conn: BaseDBAsyncClient) -> Idea | None:
-    """The idea whose mail the author answered (a follow-up keeps its anonymity)."""
-    route = msg.route
-    if route is None or route.topic is not Topic.AUTHOR or route.object_id is None:
-        return None
-    return await Idea.get_or_none(id=route.object_id, using_db=conn)
 
 
 async def reassign(app: App, conn: BaseDBAsyncClient, idea: Idea, manager: Person | None) -> None:
@@ -85,15 +86,7 @@ async def create_idea(
     )
     await _refuse_a_repeat(app, conn, author, msg.idea.text)
     campaign = await _campaign_of(msg, conn)
-    earlier = await _earlier_idea(msg, conn)
-    if earlier is not None and earlier.campaign_id is not None:
-        campaign = await Campaign.get_or_none(id=earlier.campaign_id, using_db=conn)
-    # A follow-up to an anonymous idea stays anonymous: else it would name the first.
-    anonymous = (
-        msg.idea.anonymous
-        or bool(campaign and campaign.anonymous)
-        or bool(earlier and earlier.anonymous)
-    )
+    anonymous = msg.idea.anonymous or bool(campaign and campaign.anonymous)
     author_message_id = str(msg.message.get("Message-ID", "") or "").strip() or None
     idea = await Idea.create(
         author=author,
@@ -266,4 +259,18 @@ async def describe(idea: Idea) -> dict[str, Any]:
         data["decision"] = str(decision.outcome)
         data["note"] = decision.note
         data["decided_at"] = decision.decided_at.isoformat()
+    data["question_asked_at"] = (
+        idea.question_asked_at.isoformat() if idea.question_asked_at else None
+    )
+    data["conversation"] = [
+        {
+            "at": row.created_at.isoformat(),
+            "role": row.role.value,
+            "kind": row.kind.value,
+            "text": row.text,
+            "inbound": row.inbound_id,
+            "relayed": row.relayed_id,
+        }
+        for row in await ConversationMessage.filter(idea_id=idea.id).order_by("created_at", "id")
+    ]
     return data

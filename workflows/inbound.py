@@ -20,6 +20,7 @@ from intake.message import Inbound, Kind
 from intake.pipeline import StepFailed, understand
 from intake.steps.authenticate import from_address
 from workflows import ideas
+from workflows.conversation import act_on_remark
 from workflows.decisions import record_decision
 from workflows.outbox import nudge
 
@@ -32,7 +33,7 @@ SOFT_BOUNCES_MAKE_HARD = 5
 class Handled:
     """What became of a message: stored on its row, with the mails it caused."""
 
-    kind: Kind
+    kind: str  # a Kind, or for a remark what it was (thanks, comment, question, ...)
     detail: str  # what it became ("idea 12"), or why it was set aside, in words
     reason: str | None = None  # the rejection's code when set aside
     outbox_ids: tuple[int, ...] = ()
@@ -142,6 +143,9 @@ async def _act(app: App, conn: BaseDBAsyncClient, inbound_id: int, msg: Inbound)
         return Handled(Kind.IDEA, f"idea {idea_id}", outbox_ids=tuple(outbox_ids))
     if msg.kind is Kind.DECISION:
         return await _decide(app, conn, inbound_id, msg)
+    if msg.remark is not None:
+        detail, outbox_ids = await act_on_remark(app, conn, inbound_id, msg)
+        return Handled(msg.remark.kind.value, detail, outbox_ids=tuple(outbox_ids))
     return Handled(Kind.UNKNOWN, "nothing to do")
 
 
@@ -230,7 +234,7 @@ async def _absent_person(msg: Inbound, conn: BaseDBAsyncClient) -> Person | None
         mail = await OutboxMail.get_or_none(id=route.object_id, using_db=conn)
         if mail is not None:
             return await Person.get_or_none(email=mail.recipient, using_db=conn)
-    if route.topic is Topic.IDEA and msg.message is not None:
+    if route.topic in (Topic.IDEA, Topic.CONVERSATION) and msg.message is not None:
         idea = await Idea.get_or_none(id=route.object_id, using_db=conn)
         manager = (
             await Person.get_or_none(id=idea.manager_id, using_db=conn)

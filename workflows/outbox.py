@@ -53,15 +53,18 @@ def hr_recipients(app: App) -> list[Recipient]:
 
 
 # Mails about these are threads: each one answers the one before about the same thing.
-THREADED = frozenset({Topic.IDEA, Topic.AUTHOR, Topic.DIGEST})
+THREADED = frozenset({Topic.IDEA, Topic.CONVERSATION, Topic.AUTHOR, Topic.DIGEST})
+# Mails to who decides about one idea are one thread, whichever reply address they carry.
+_SAME_THREAD = (Topic.IDEA, Topic.CONVERSATION)
 MAX_REFERENCES = 20  # the root and the most recent ones, as RFC 5322 suggests
 
 
 async def thread_of(conn: BaseDBAsyncClient, about: About, recipient: str) -> list[str]:
     """The Message-IDs of the mails ideabox sent ``recipient`` about ``about``, oldest
     first: the thread as that person's mailbox holds it."""
+    refs = [About(t, about.id).ref for t in _SAME_THREAD] if about.topic in _SAME_THREAD else []
     found: list[Any] = (
-        await OutboxMail.filter(ref=about.ref, recipient=recipient)
+        await OutboxMail.filter(ref__in=refs or [about.ref], recipient=recipient)
         .using_db(conn)
         .order_by("id")
         .values_list("message_id", flat=True)

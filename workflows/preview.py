@@ -62,6 +62,7 @@ TO_EMPLOYEES = {
     MailKind.IDEA_RECEIVED,
     MailKind.DECISION_REPORT,
     MailKind.ASK_AGAIN,
+    MailKind.DECIDER_WRITES,
 }
 
 
@@ -240,6 +241,61 @@ def contexts(language: str, domain: str) -> Iterator[tuple[MailKind, str, dict[s
         },
     )
     yield MailKind.ASK_AGAIN, "", {"problem": "", "address": "", "question": QUESTIONS[language]}
+    comment = {
+        **idea,
+        "author_name": name,
+        "text": "When does that start? The kettle would already help a lot.",
+        "answer": False,
+        "question": None,
+        "links": [],
+        "decided": vocabulary(language).outcome_labels["accepted"],
+    }
+    yield MailKind.AUTHOR_WRITES, "", comment
+    yield (
+        MailKind.AUTHOR_WRITES,
+        "answer-anonymous",
+        {
+            **comment,
+            "author_name": None,
+            "text": "For the whole second floor: Facilities and Finance both use it.",
+            "answer": True,
+            "question": "Which department does this concern?",
+            "links": links,
+            "decided": None,
+        },
+    )
+    asks = {
+        **idea,
+        "decider_name": manager,
+        "text": "Which department does this concern?",
+        "question": True,
+        "anonymous": True,
+    }
+    yield MailKind.DECIDER_WRITES, "question-anonymous", asks
+    yield (
+        MailKind.DECIDER_WRITES,
+        "",
+        {
+            **asks,
+            "text": "In January, with the new kitchen.",
+            "question": False,
+            "anonymous": False,
+        },
+    )
+    decided_for_you = {
+        **idea,
+        "outcome": "accepted",
+        "outcome_label": vocabulary(language).outcome_labels["accepted"],
+        "note": "Approved in the management meeting.",
+        "author_name": name,
+        "forward_to": None,
+    }
+    yield MailKind.DECIDED_FOR_YOU, "", decided_for_you
+    yield (
+        MailKind.DECIDED_FOR_YOU,
+        "forward",
+        {**decided_for_you, "outcome": "forward", "note": "", "forward_to": MANAGERS["en"]},
+    )
     yield MailKind.WEEKLY_REPORT, "", report_context(sample_report(language), chart_cid="chart")
 
 

@@ -59,6 +59,15 @@ def first_reminder_at(app: App, assigned_at: datetime, manager: Person | None) -
     return _working_start(app, day, zone)
 
 
+def paused_until(app: App, asked_at: datetime, manager: Person | None) -> datetime:
+    """When reminders resume if a question to the author stays unanswered."""
+    zone = zone_of(app, manager)
+    day = _calendar(app).add_business_days(
+        asked_at.astimezone(zone).date(), app.settings.question_pause_days
+    )
+    return _working_start(app, day, zone)
+
+
 def _next_after(app: App, sent: datetime, zone: ZoneInfo) -> datetime:
     day = _calendar(app).add_business_days(
         sent.astimezone(zone).date(), app.settings.reminder_every_days

@@ -37,6 +37,15 @@ class Vocabulary:
     outcome_labels: dict[str, str]  # "akkoord", "afgewezen", ... as mails show outcomes
     greetings: tuple[str, ...]  # a line a manager may start with before the decision word
     anonymous_tags: tuple[str, ...]  # "anoniem": written as #anoniem
+    # A reply made of these (and greetings, names, emoji) only says thank you.
+    thanks: tuple[str, ...]
+    # A manager's reply starting with one of these asks the author something.
+    question_words: tuple[str, ...]
+    # An invitation reply saying only this has no idea to add: "geen idee".
+    no_idea: tuple[str, ...]
+    # Words that add nothing to a short thanks or "no idea": "voor de snelle reactie",
+    # "helaas", "op dit moment". Only words that never carry an idea or a question.
+    courtesy: tuple[str, ...]
 
 
 def _all() -> dict[str, Vocabulary]:

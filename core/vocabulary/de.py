@@ -34,4 +34,23 @@ WORDS = Vocabulary(
     },
     greetings=("hallo", "hi", "liebe", "lieber", "guten morgen", "guten tag", "moin", "servus"),
     anonymous_tags=("anonym", "anon"),
+    thanks=(
+        "danke", "danke schön", "dankeschön", "vielen dank", "herzlichen dank",
+        "danke sehr", "super", "toll", "prima", "klasse", "perfekt", "sehr gut", "gut",
+        "wunderbar", "spitze", "ok", "okay", "merci",
+    ),
+    question_words=("frage", "eine frage", "ich habe eine frage", "kurze frage"),
+    no_idea=(
+        "keine idee", "keine ahnung", "ich weiß nicht", "ich weiss nicht", "nichts",
+        "nein", "keine", "nichts zu ergänzen", "keine ideen", "weiß nicht", "nicht wirklich",
+        "im moment nicht", "gerade nicht", "momentan nicht",
+    ),
+    courtesy=(
+        "dir", "ihnen", "euch", "sehr", "vielen", "herzlichen", "herzlich", "für", "die",
+        "den", "das", "ihre", "deine", "eure", "schnelle", "rückmeldung", "antwort",
+        "nachricht", "info", "information", "update", "und", "nochmal", "nochmals",
+        "wirklich", "leider", "im", "moment", "momentan", "zurzeit", "derzeit", "gerade",
+        "jetzt", "ich", "habe", "von", "meiner", "seite", "aus", "sonst",
+        "ehrlich", "gesagt", "grüße", "gruß", "lg", "vg", "mfg", "beste", "viele",
+    ),
 )  # fmt: skip

@@ -34,4 +34,23 @@ WORDS = Vocabulary(
     },
     greetings=("bonjour", "salut", "cher", "chère", "bonsoir", "coucou"),
     anonymous_tags=("anonyme", "anon"),
+    thanks=(
+        "merci", "merci beaucoup", "merci bien", "mille mercis", "merci mille fois",
+        "super", "génial", "parfait", "très bien", "bien", "top", "excellent", "formidable",
+        "ok", "d'accord",
+    ),
+    question_words=("question", "une question", "demande", "j'ai une question", "petite question"),
+    no_idea=(
+        "aucune idée", "pas d'idée", "je ne sais pas", "rien", "non", "aucune",
+        "rien à signaler", "rien à ajouter", "pas d'idées", "pas vraiment",
+        "pas pour le moment", "pas pour l'instant",
+    ),
+    courtesy=(
+        "à", "a", "vous", "toi", "beaucoup", "très", "pour", "votre", "ton", "ta", "la",
+        "le", "les", "retour", "réponse", "rapide", "info", "information", "nouvelle",
+        "et", "encore", "vraiment", "désolé", "désolée", "malheureusement", "pour",
+        "le", "moment", "actuellement", "maintenant", "je", "n'ai", "ai", "de",
+        "ma", "part", "sinon", "honnêtement", "franchement", "cordialement", "bien",
+        "bonne", "journée",
+    ),
 )  # fmt: skip

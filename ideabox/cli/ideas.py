@@ -61,9 +61,18 @@ def ideas_show(
         echo_json(data)
         return
     for key, value in data.items():
-        if key != "text":
-            typer.echo(f"{key + ':':<14}{value}")
+        if key not in ("text", "conversation"):
+            typer.echo(f"{key + ':':<18}{value}")
     typer.echo("\n" + data["text"])
+    if data["conversation"]:
+        typer.echo("\nconversation:")
+    for message in data["conversation"]:
+        # e.g. "2026-12-03 10:15  author   comment   Wanneer begint dat?"
+        when = message["at"][:16].replace("T", " ")
+        first, *more = message["text"].splitlines() or [""]
+        typer.echo(f"  {when}  {message['role']:<8} {message['kind']:<9} {first}")
+        for line in more:
+            typer.echo(f"{'':<39}{line}")
 
 
 @ideas.command("decide")

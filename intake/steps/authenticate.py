@@ -34,8 +34,11 @@ from intake.message import Inbound, PersonRef
 _ADDRESS = re.compile(
     r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+"
 )
-# Replies to these are decisions (or, on a digest, a request for the help mail).
-DECIDING = frozenset({Topic.IDEA, Topic.DIGEST})
+# Replies to these are decisions (or, on a digest, a request for the help mail); a reply
+# to a relayed comment may decide too, and is held to the same proof.
+DECIDING = frozenset({Topic.IDEA, Topic.CONVERSATION, Topic.DIGEST})
+# The addresses of those who decide on one idea.
+ON_AN_IDEA = frozenset({Topic.IDEA, Topic.CONVERSATION})
 
 
 def from_address(message: EmailMessage) -> str:
@@ -89,7 +92,7 @@ async def _expected_person(msg: Inbound, ctx: StepContext, sender: PersonRef) ->
         people = await directory.idea_people(route.object_id)
         if people is None or people[0] != sender.id:
             raise SenderMismatch(f"{sender.email} is not the author of idea {route.object_id}")
-    elif route.topic is Topic.IDEA and not await directory.may_decide(sender, route.object_id):
+    elif route.topic in ON_AN_IDEA and not await directory.may_decide(sender, route.object_id):
         raise NotAllowedToDecide(f"{sender.email} may not decide on idea {route.object_id}")
 
 
@@ -119,7 +122,7 @@ async def authenticate(msg: Inbound, ctx: StepContext) -> Inbound:
     if ctx.offline:
         return msg.noting("sender not verified offline")
     sender = await ctx.directory.person_by_email(address)
-    if sender is None and address in ctx.hr_emails and route.topic is Topic.IDEA:
+    if sender is None and address in ctx.hr_emails and route.topic in ON_AN_IDEA:
         # HR decides on any idea, listed in the organisation or not.
         sender = PersonRef(None, address, "HR", ctx.default_language, None)
     if sender is None:

@@ -1,19 +1,44 @@
-"""Say what a reply means: an idea (with #anoniem/#anonymous) or a manager's decision.
+"""Say what a reply means, by what it answers and what it says.
 
-The words are those of every language in ``core.vocabulary``: a manager may answer in
-any of them.
+- To an invitation or the plain address: an idea (with #anoniem/#anonymous); "geen
+  idee" is a response without one; nothing but a greeting, a sign-off, a signature or
+  thanks is empty (the writer is asked again).
+- To mail about one's own idea: never a new idea. Thanks is recorded; anything else is a
+  comment for whoever decides (or the answer to their question).
+- To mail about an idea one decides on: a decision (its first words), else a question
+  for the author ("vraag: ...", or a reply that ends with "?"), else thanks, else the
+  help mail. To the author's relayed words: the same, except that anything else is
+  words back to the author.
+
+The words are those of every language in ``core.vocabulary``: anyone may answer in any
+of them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from email.utils import parseaddr
 
 from core.about import Topic
 from core.vocabulary import VOCABULARIES
 from intake.context import StepContext
-from intake.errors import DigestReply, EmptyReply, NotRoutable, UnclearDecision
-from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind
+from intake.courtesy import (
+    is_content_free,
+    name_words,
+    read_question,
+    says_no_idea,
+    says_thanks,
+)
+from intake.errors import (
+    DigestReply,
+    EmptyReply,
+    NothingSaid,
+    NotRoutable,
+    UnclearDecision,
+)
+from intake.message import DecisionDraft, IdeaDraft, Inbound, Kind, Remark, RemarkKind
+from intake.trimmer import only_closing
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -85,23 +110,62 @@ def read_idea(body: str, signoff: str = "") -> IdeaDraft:
     return IdeaDraft("\n".join(lines).strip(), anonymous)
 
 
+def _writer_names(msg: Inbound) -> frozenset[str]:
+    """The names the writer may sign with: theirs in the organisation, and in the From."""
+    shown = parseaddr(str(msg.msg.get("From", "") or ""))[0] if msg.message else ""
+    return name_words(msg.sender.name if msg.sender else "", shown)
+
+
+def _says_nothing(text: str, names: frozenset[str]) -> bool:
+    """Only greetings, names, emoji, a sign-off or a signature: "Hoi,", "Groet, Jan"."""
+    return is_content_free(text, names) or only_closing(text)
+
+
+def _only_thanks(body: str, signoff: str, names: frozenset[str]) -> bool:
+    """Thanks in the body, or no body and a sign-off that thanks ("Bedankt,\nJan")."""
+    if says_thanks(body, names):
+        return True
+    first_line = signoff.strip().partition("\n")[0]
+    return _says_nothing(body, names) and bool(first_line) and says_thanks(first_line, names)
+
+
 async def interpret(msg: Inbound, ctx: StepContext) -> Inbound:
-    """Turn the trimmed reply into an idea or a decision, or say why it is neither."""
+    """Turn the trimmed reply into an idea, a decision or a remark, or say why it is none."""
     assert msg.route is not None and msg.parts is not None
     topic = msg.route.topic
-    body = msg.parts.body
+    body, signoff = msg.parts.body, msg.parts.signoff
+    names = _writer_names(msg)
     if topic is Topic.BOUNCE:
         raise NotRoutable("a message to a bounce address that is not a bounce")
     if topic is Topic.REPORT:
         raise NotRoutable("a reply to HR's weekly status")
     if topic is Topic.DIGEST:
         raise DigestReply(body[:200])
-    if topic is Topic.IDEA:
+    if topic in (Topic.IDEA, Topic.CONVERSATION):
         decision = read_decision(body)
-        if decision is None:
+        if decision is not None:
+            return msg.but(kind=Kind.DECISION, decision=decision)
+        question = read_question(body)
+        if question is not None:
+            return msg.but(remark=Remark(RemarkKind.QUESTION, question))
+        if _only_thanks(body, signoff, names):
+            return msg.but(remark=Remark(RemarkKind.THANKS, body))
+        if topic is Topic.IDEA:
             raise UnclearDecision(body[:200])
-        return msg.but(kind=Kind.DECISION, decision=decision)
-    idea = read_idea(body, msg.parts.signoff)
-    if not idea.text:
+        words_back = read_idea(body).text
+        if _says_nothing(words_back, names):
+            raise NothingSaid()
+        return msg.but(remark=Remark(RemarkKind.REPLY, words_back))
+    if topic is Topic.AUTHOR:
+        if _only_thanks(body, signoff, names):
+            return msg.but(remark=Remark(RemarkKind.THANKS, body))
+        comment = read_idea(body).text
+        if _says_nothing(comment, names):
+            raise NothingSaid()
+        return msg.but(remark=Remark(RemarkKind.COMMENT, comment))
+    if says_no_idea(body, names):
+        return msg.but(remark=Remark(RemarkKind.NO_IDEA, body))
+    idea = read_idea(body, signoff)
+    if _says_nothing(idea.text, names) or _only_thanks(idea.text, signoff, names):
         raise EmptyReply()
     return msg.but(kind=Kind.IDEA, idea=idea)

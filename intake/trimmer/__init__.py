@@ -25,7 +25,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.trimmer.lines import Header, join, strip_blank_edges
+from intake.trimmer.lines import (
+    Header,
+    closing_with_name,
+    is_closing_phrase,
+    is_mobile_footer,
+    join,
+    strip_blank_edges,
+)
 from intake.trimmer.passes import (
     HASHTAG_LINE_RE,
     drop_quotes,
@@ -34,7 +41,7 @@ from intake.trimmer.passes import (
     split_signoff,
 )
 
-__all__ = ["TrimmedReply", "trim"]
+__all__ = ["TrimmedReply", "before_signoff", "only_closing", "trim"]
 
 # The new text of a reply is at its top. Past this many lines nobody is still writing an
 # idea, and what follows (a long quoted thread, a pasted log) is left out unread, so the
@@ -74,3 +81,42 @@ def trim(text: str) -> TrimmedReply:
         signature = [line for line in signature if line not in tags]
         body = [*strip_blank_edges(body), "", *tags]
     return TrimmedReply(body=join(body), signoff=join(signoff), signature=join(signature))
+
+
+# A line the trimmer always keeps as body, put above a text to see what it makes of the
+# rest: the trimmer never splits a reply's first line off, however it reads.
+_PROBE = "Probe."
+
+
+def only_closing(text: str) -> bool:
+    """True when ``text`` holds nothing but a sign-off or a signature ("Met vriendelijke
+    groet,\\nJan", "-- \\nJan Jansen\\nTeamleider", "Sent from my iPhone"): what is left
+    of a reply that said nothing but how its writer signs."""
+    if not text.strip():
+        return True
+    probed = trim(f"{_PROBE}\n\n{text}")
+    if probed.body != _PROBE:
+        return False
+    first = probed.signoff.strip().partition("\n")[0]
+    # A sign-off must start with a closing phrase: "Keine Ahnung, ehrlich gesagt." reads
+    # like "Groet, Jan" but says something.
+    return (bool(probed.signature) and not probed.signoff) or (
+        is_closing_phrase(first) or closing_with_name(first)
+    )
+
+
+def before_signoff(text: str) -> str:
+    """``text`` up to its first sign-off, signature delimiter or mobile footer line.
+
+    The trimmer splits off the last sign-off; a reply signed twice ("Groet,\\nJan\\n
+    Verpleegkundige", then the client's own signature) keeps the first in its body.
+    Words relayed from an anonymous author end where any sign-off starts.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines[1:], start=1):
+        stripped = line.strip()
+        if stripped in ("--", "-- ", "__") or is_mobile_footer(line):
+            return join(strip_blank_edges(lines[:i]))
+        if is_closing_phrase(stripped) or closing_with_name(stripped):
+            return join(strip_blank_edges(lines[:i]))
+    return text

@@ -44,6 +44,8 @@ class CampaignRate:
     # None when fewer than the anonymity threshold were invited: no figure is shown.
     responded: int | None
     groups: tuple[RateGroup, ...]  # empty when a breakdown would add nothing
+    # Of those who responded, how many answered "nothing to add" (None: not shown).
+    nothing_to_add: int | None = None
 
     @property
     def rate(self) -> float | None:

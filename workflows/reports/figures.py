@@ -151,10 +151,13 @@ def merge_small_groups(
 
 async def _campaigns(conn: BaseDBAsyncClient, threshold: int) -> tuple[CampaignRate, ...]:
     campaigns = await query(conn, "SELECT id, question, created_at FROM campaign ORDER BY id DESC")
-    # A response: an invited person who sent at least one idea to the campaign.
+    # A response: an invited person who sent at least one idea to the campaign, or who
+    # answered that they had nothing to add.
     rows = await query(
         conn,
-        """SELECT v.campaign_id, p.department, COUNT(*), COUNT(r.author_id)
+        f"""SELECT v.campaign_id, p.department, COUNT(*),
+                  {count_if("r.author_id IS NOT NULL OR v.nothing_to_add_at IS NOT NULL")},
+                  {count_if("r.author_id IS NULL AND v.nothing_to_add_at IS NOT NULL")}
            FROM invitation v
            JOIN person p ON p.id = v.person_id
            LEFT JOIN (SELECT DISTINCT campaign_id, author_id FROM idea
@@ -163,10 +166,12 @@ async def _campaigns(conn: BaseDBAsyncClient, threshold: int) -> tuple[CampaignR
            GROUP BY v.campaign_id, p.department""",
     )
     by_campaign: dict[int, list[tuple[str | None, int, int]]] = {}
-    for campaign_id, department, invited, responded in rows:
+    nothing_to_add: dict[int, int] = {}
+    for campaign_id, department, invited, responded, nothing in rows:
         by_campaign.setdefault(int(campaign_id), []).append(
-            (None if department is None else str(department), int(invited), int(responded))
+            (None if department is None else str(department), int(invited), as_int(responded))
         )
+        nothing_to_add[int(campaign_id)] = nothing_to_add.get(int(campaign_id), 0) + as_int(nothing)
     result = []
     for campaign_id, question, created_at in campaigns:
         groups = by_campaign.get(int(campaign_id), [])
@@ -182,6 +187,7 @@ async def _campaigns(conn: BaseDBAsyncClient, threshold: int) -> tuple[CampaignR
                 created_at=created,
                 invited=invited,
                 responded=responded if shown else None,
+                nothing_to_add=nothing_to_add.get(int(campaign_id), 0) if shown else None,
                 groups=merge_small_groups(groups, threshold) if shown else (),
             )
         )

@@ -83,6 +83,7 @@ def report_context(report: WeeklyReport, *, chart_cid: str | None = None) -> dic
                 "started": format_date(c.created_at.astimezone(zone), lang, "medium"),
                 "invited": c.invited,
                 "responded": "-" if c.responded is None else c.responded,
+                "nothing_to_add": c.nothing_to_add or 0,
                 "rate": _percent(c.rate, lang),
                 "groups": [
                     {
