@@ -112,10 +112,11 @@ async def main(people: int, connections: int) -> None:
             var_dir=workdir / "var",
             redis_url=url,
             relay_url=f"smtp://127.0.0.1:{port}",
-            secret_key="bench",
+            secret_key="bench-only-key-" * 3,
         )
         await open_database(settings.database)
         app = App(settings, queue=await Queue.connect(url))
+        await app.load_keys()
         csv_path = workdir / "org.csv"
         organisation(csv_path, people)
         await import_people(app, csv_path)

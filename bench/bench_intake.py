@@ -212,7 +212,7 @@ async def ideabox_server(
         database_url=database_url,
         redis_url=redis_url,
         domain=DOMAIN,
-        secret_key="bench",
+        secret_key="bench-only-key-" * 3,
         smtp_listen="127.0.0.1:0",
         # The limit is checked on every message (a Redis round trip) but never reached.
         rate_limit_messages=10**9,
@@ -222,6 +222,7 @@ async def ideabox_server(
     assert queue.pool is not None, f"Redis not reachable at {redis_url}"
     await queue.pool.flushdb()
     app = App(settings, queue=queue)
+    await app.load_keys()
     listener = await start_listener(app, "127.0.0.1", 0)
     try:
         result = await asyncio.to_thread(client, listener.port, count, connections)

@@ -80,9 +80,10 @@ async def reset_due() -> None:
 
 
 async def measure(url: str, open_ideas: int, workdir: Path) -> float:
-    settings = Settings(var_dir=workdir, database_url=url, secret_key="bench")
+    settings = Settings(var_dir=workdir, database_url=url, secret_key="bench-only-key-" * 3)
     await open_database(url)
     app = App(settings, clock=SettableClock(NOW))
+    await app.load_keys()
     try:
         await seed(open_ideas)
         best = float("inf")

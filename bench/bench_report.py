@@ -178,8 +178,11 @@ async def run(server: str, repeat: int) -> int:
     url = f"{server.rpartition('/')[0]}/{name}"
     try:
         await open_database(url)
-        settings = Settings(database_url=url, secret_key="bench", hr_emails="hr@example.nl")
+        settings = Settings(
+            database_url=url, secret_key="bench-only-key-" * 3, hr_emails="hr@example.nl"
+        )
         app = App(settings, clock=SettableClock(NOW))
+        await app.load_keys()
         started = time.perf_counter()
         people, manager_of, campaigns = await seed_people()
         took = time.perf_counter() - started

@@ -6,11 +6,7 @@ A value that makes no sense stops the start with one line naming its variable
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import secrets
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -33,6 +29,7 @@ _URL_SCHEMES = {
     "relay_url": ("smtp", "smtps"),
 }
 
+MIN_KEY_BYTES = 32
 Hour = Annotated[int, Field(ge=0, le=23)]
 Positive = Annotated[int, Field(ge=1)]
 
@@ -59,6 +56,7 @@ class Settings(BaseSettings):
     sender_name: str = "ideabox"
     smtp_listen: str = "127.0.0.1:2525"
     relay_url: str = Field("", description="smtp://… or smtps://…; default a Maildir.")
+    # Signs reply addresses; unset, a key generated once and kept in the database.
     secret_key: SecretStr = Field(SecretStr(""), description="Signs reply addresses.")
     # Comma-separated in the environment: "hr@example.nl, p.o@example.nl".
     hr_emails: Annotated[tuple[str, ...], NoDecode] = ()
@@ -166,6 +164,18 @@ class Settings(BaseSettings):
             raise ValueError(f"'{_without_password(value)}' does not start with {examples}")
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        # A short key can be guessed from the signatures on a few reply addresses.
+        length = len(value.get_secret_value().encode())
+        if 0 < length < MIN_KEY_BYTES:
+            raise ValueError(
+                f"too short ({length} bytes, at least {MIN_KEY_BYTES} needed), e.g. "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
     @field_validator("working_hours_end")
     @classmethod
     def _after_start(cls, value: int, info: ValidationInfo) -> int:
@@ -202,25 +212,6 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    @cached_property
-    def key(self) -> bytes:
-        """The HMAC key: the setting, else a key generated once and kept under var_dir."""
-        if self.secret_key.get_secret_value():
-            return self.secret_key.get_secret_value().encode()
-        path = self.var_dir / "secret_key"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Written whole and private under a temporary name, then linked into place:
-            # of two processes starting at once, one key wins and both read it complete.
-            temporary = path.with_name(f".secret_key.{os.getpid()}")
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="ascii") as f:
-                f.write(secrets.token_urlsafe(32))
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, path)
-            temporary.unlink()
-        return path.read_text(encoding="ascii").strip().encode()
 
 
 def _without_password(url: str) -> str:

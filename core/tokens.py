@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 
 from core.about import About, Topic
 
@@ -38,8 +39,9 @@ class BadToken(ValueError):
     """The token is malformed, of an unknown topic, or its signature does not match."""
 
 
-def read_token(key: bytes, text: str) -> About:
-    """Verify ``text`` (case-insensitive) and return what it names, or raise BadToken."""
+def read_token(keys: Sequence[bytes], text: str) -> About:
+    """Verify ``text`` (case-insensitive) with any of ``keys`` and return what it names,
+    or raise BadToken."""
     match = _TOKEN.match(text.strip().lower())
     if match is None:
         raise BadToken("malformed token")
@@ -48,7 +50,7 @@ def read_token(key: bytes, text: str) -> About:
     if topic is None:
         raise BadToken("unknown token kind")
     object_id = int(raw_id)
-    if not hmac.compare_digest(signature, _signature(key, letter, object_id)):
+    if not any(hmac.compare_digest(signature, _signature(k, letter, object_id)) for k in keys):
         raise BadToken("signature does not match")
     return About(topic, object_id)
 

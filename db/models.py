@@ -283,6 +283,20 @@ class ReportRun(Model):
         table = "report_run"
 
 
+class SigningKey(Model):
+    """A key that signs reply addresses (see core.keys). Never printed or exported."""
+
+    id = fields.IntField(primary_key=True)
+    generation = fields.IntField(unique=True)  # 1, 2, ...: one per rotation
+    secret = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    signs_from = fields.DatetimeField()  # processes sign with the newest key past this
+    accepted_until = fields.DatetimeField(null=True)  # None: accepted until rotated out
+
+    class Meta:
+        table = "signing_key"
+
+
 class OutboxMail(Model):
     """A mail to send, rendered and stored in the transaction of the change that caused it."""
 

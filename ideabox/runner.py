@@ -56,6 +56,7 @@ async def connected_app(settings: Settings, *, migrate: bool = True) -> AsyncIte
         stack.push_async_callback(close_database)
         app = App(settings, queue=await Queue.connect(url))
         stack.push_async_callback(app.queue.close)
+        await app.load_keys()
         yield app
 
 

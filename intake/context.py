@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.keys import KeyRing
 from core.settings import Settings
 from intake.directory import DbDirectory
 from intake.message import Directory
@@ -14,7 +15,9 @@ from intake.signatures import DkimVerifier
 @dataclass(frozen=True, slots=True)
 class StepContext:
     directory: Directory
-    key: bytes
+    # The signing keys, updated in place when they are read again (a rotation reaches a
+    # running listener without a new context); empty offline.
+    keys: KeyRing
     local_part: str
     domain: str
     hr_emails: tuple[str, ...] = ()
@@ -31,11 +34,11 @@ class StepContext:
 
 
 @lru_cache(maxsize=8)
-def step_context(settings: Settings) -> StepContext:
-    """The context of the running service: the database as directory, the real key."""
+def step_context(settings: Settings, keys: KeyRing) -> StepContext:
+    """The context of the running service: the database as directory, the real keys."""
     return StepContext(
         directory=DbDirectory(hr_emails=tuple(settings.hr_emails)),
-        key=settings.key,
+        keys=keys,
         local_part=settings.local_part,
         domain=settings.domain,
         hr_emails=tuple(settings.hr_emails),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from core.about import About
+from core.keys import KeyRing
 from core.settings import Settings
 from intake.context import StepContext
 from intake.errors import Rejection
@@ -70,7 +71,7 @@ async def understand_file(path: Path, settings: Settings) -> dict[str, Any]:
     mail_from, rcpt_tos = _envelope(raw, settings)
     ctx = StepContext(
         directory=OfflineDirectory(),
-        key=b"",
+        keys=KeyRing(),
         local_part=settings.local_part,
         domain=settings.domain,
     )

@@ -58,7 +58,7 @@ class IntakeHandler:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.context = step_context(app.settings)
+        self.context = step_context(app.settings, app.keys)
         s = app.settings
         self.limiter = RateLimiter(app.queue, s.rate_limit_messages, s.rate_limit_seconds)
         # Messages arriving together share one commit, and then one Redis call to queue

@@ -41,7 +41,6 @@ from workflows.worker import make_worker, stop_worker
 FIXTURES = Path(__file__).parent / "fixtures"
 EMAILS = FIXTURES / "emails"
 DOMAIN = "ideabox.test"
-SECRET = "test-secret-key"
 
 
 # --- backends -------------------------------------------------------------------------
@@ -215,7 +214,6 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "var_dir": tmp_path / "var",
         "domain": DOMAIN,
-        "secret_key": SECRET,
         "hr_emails": "hr@example.nl",
         "smtp_listen": "127.0.0.1:0",
         "worker_poll_delay": 0.01,
@@ -243,7 +241,9 @@ async def app(
     )
     await open_database(settings.database, run_migrations=False)  # a migrated copy
     queue = await Queue.connect(clean_redis)
-    yield App(settings, queue=queue, clock=clock)
+    app = App(settings, queue=queue, clock=clock)
+    await app.load_keys()  # generated into the test's database, as on a first start
+    yield app
     await queue.close()
     await close_database()
 

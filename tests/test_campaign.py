@@ -38,7 +38,7 @@ async def test_one_invitation_per_person_in_the_department(app: App) -> None:
         message = message_from_bytes(mail.raw_bytes, policy=policy.default)
         token = split_address(str(message["Reply-To"]), "ideas", DOMAIN)
         assert token is not None
-        assert read_token(app.settings.key, token) == About(Topic.INVITATION, invitation.id)
+        assert read_token(app.keys.accepted, token) == About(Topic.INVITATION, invitation.id)
 
 
 async def test_language_and_anonymity_reach_the_invitation(app: App) -> None:

@@ -31,7 +31,7 @@ from workflows.reports.presentation import render_text
 def topic_of(service: Service, mail: CaughtMail) -> About:
     """What a mail's reply address is about, its signature checked."""
     local = parseaddr(mail.header("Reply-To"))[1].partition("@")[0]
-    return read_token(service.app.settings.key, local.partition("+")[2])
+    return read_token(service.app.keys.accepted, local.partition("+")[2])
 
 
 async def decided_and_reported(service: Service, sink: MailSink, notice: CaughtMail) -> CaughtMail:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
 import pytest
 import redis
@@ -65,7 +66,9 @@ def test_the_readme_walkthrough_on_embedded_defaults(operator: Operator) -> None
     output = operator.stop(service)
     assert service.returncode == 0, output
     assert not (operator.cwd / "var" / "redis.sock").exists()  # embedded Redis stopped
-    assert (operator.cwd / "var" / "secret_key").read_text() not in output  # never printed
+    with sqlite3.connect(operator.cwd / "var" / "ideabox.sqlite3") as db:
+        [(secret,)] = db.execute("SELECT secret FROM signing_key").fetchall()
+    assert secret not in output  # never printed
     # A second start applies no migration and finds everything in place.
     service = operator.start("run")
     assert len(operator.ideas()) == 1

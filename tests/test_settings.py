@@ -29,6 +29,8 @@ WRONG = [
     ("IDEABOX_TIMEZONE", "Mars/Base", "is not a time zone name"),
     ("IDEABOX_HOLIDAYS", "XX", "is not a country code"),
     ("IDEABOX_SWEEP_EVERY_SECONDS", "0", "greater than or equal to 1"),
+    ("IDEABOX_SECRET_KEY", "x", "too short (1 bytes, at least 32 needed)"),
+    ("IDEABOX_SECRET_KEY", "change-me-in-production", "too short"),
 ]
 
 
@@ -57,7 +59,7 @@ def test_a_wrong_setting_names_its_variable_and_stops(
 def test_the_secret_key_is_never_shown() -> None:
     settings = Settings(secret_key="very-secret-value-of-32-bytes!!!")
     assert "very-secret" not in repr(settings) and "very-secret" not in str(settings)
-    assert settings.key == b"very-secret-value-of-32-bytes!!!"
+    assert settings.secret_key.get_secret_value() == "very-secret-value-of-32-bytes!!!"
 
 
 def test_typed_values() -> None:

@@ -105,6 +105,7 @@ async def listen(app: App) -> AsyncIterator[Listen]:
             app.settings.model_copy(update=settings),
             queue=queue or app.queue,
             clock=app.clock,
+            keys=app.keys,
         )
         listener = await start_listener(variant, "127.0.0.1", 0)
         listeners.append(listener)

@@ -6,6 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from core.keys import KeyRing
 from intake.context import StepContext
 from intake.errors import MailLoop
 from intake.message import Inbound, Kind
@@ -18,8 +19,8 @@ class OnlineDirectory(OfflineDirectory):
     offline = False
 
 
-OFFLINE = StepContext(OfflineDirectory(), b"", "ideas", "ideabox.test")
-ONLINE = StepContext(OnlineDirectory(), b"", "ideas", "ideabox.test")
+OFFLINE = StepContext(OfflineDirectory(), KeyRing(), "ideas", "ideabox.test")
+ONLINE = StepContext(OnlineDirectory(), KeyRing(), "ideas", "ideabox.test")
 
 
 def mail(headers: str, body: str = "Hallo\n", content_type: str = "text/plain") -> EmailMessage:

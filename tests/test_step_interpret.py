@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.about import About, Topic
+from core.keys import KeyRing
 from intake.context import StepContext
 from intake.errors import EmptyReply, NothingSaid, NotRoutable, UnclearDecision
 from intake.message import PLAIN, Inbound, Kind, RemarkKind, Route
@@ -12,7 +13,7 @@ from intake.offline import OfflineDirectory
 from intake.steps.interpret import interpret, read_decision, read_idea
 from intake.trimmer import TrimmedReply
 
-CTX = StepContext(OfflineDirectory(), b"", "ideas", "ideabox.test")
+CTX = StepContext(OfflineDirectory(), KeyRing(), "ideas", "ideabox.test")
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ async def process_inbound(app: App, inbound_id: int) -> str:
     )
     rejection: Rejection | None = None
     try:
-        msg = await understand(msg, step_context(app.settings))
+        msg = await understand(msg, step_context(app.settings, app.keys))
     except Rejection as exc:
         rejection = exc
         msg = exc.understood or msg

@@ -39,7 +39,9 @@ async def command_app(settings: Settings) -> AsyncIterator[App]:
     async with database(settings.database):
         queue = await Queue.connect(url) if url else Queue(None)
         try:
-            yield App(settings, queue=queue)
+            app = App(settings, queue=queue)
+            await app.load_keys()
+            yield app
         finally:
             await queue.close()
 

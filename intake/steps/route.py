@@ -23,7 +23,7 @@ def route_address(address: str, ctx: StepContext) -> Route | None:
     try:
         if ctx.offline:  # no key offline: read the token's form and say it is unverified
             return Route(read_unverified(token), verified=False)
-        return Route(read_token(ctx.key, token))
+        return Route(read_token(ctx.keys.accepted, token))
     except BadToken as exc:
         raise BadTokenRejection(f"{address}: {exc}") from None
 
