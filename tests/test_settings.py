@@ -19,6 +19,8 @@ WRONG = [
     ("IDEABOX_SMTP_LISTEN", "127.0.0.1:99999", "is not HOST:PORT"),
     ("IDEABOX_HR_EMAILS", "hr@example.nl, HR afdeling", "'hr afdeling' is not an email address"),
     ("IDEABOX_DATABASE_URL", "mysql://root:hunter2@db/ideabox", "does not start with sqlite://"),
+    ("IDEABOX_DATABASE_URL", "postgres://u:hunter2@[::1/x", "is not a valid URL (Invalid IPv6"),
+    ("IDEABOX_DATABASE_URL", "postgres://u:hunter2@db:5432x/x", "is not a valid URL (Port"),
     ("IDEABOX_REDIS_URL", "localhost:6379", "does not start with redis://"),
     ("IDEABOX_RELAY_URL", "mail.example.org", "does not start with smtp://"),
     ("IDEABOX_REMINDER_AFTER_DAYS", "0", "greater than or equal to 1"),

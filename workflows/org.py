@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -102,19 +103,52 @@ def _column_map(header: list[str]) -> tuple[dict[str, int], list[str]]:
     return found, missing
 
 
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on. A quote left open (which would swallow
+    the rows after it into one cell) is a problem on the line where it opened; a cell
+    with a line break in it (Alt+Enter in Excel) is fine unless it holds rows."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFailed([f"line {start}: {_csv_problem(error)}"]) from None
+        if reader.line_num > start and any(_holds_rows(cell, delimiter) for cell in cells):
+            where = f"line {start}: a quoted cell runs on to line {reader.line_num}"
+            raise ImportFailed([f"{where}; is a closing quote missing?"])
+        yield start, cells
+
+
+def _holds_rows(cell: str, delimiter: str) -> bool:
+    _, *more_lines = cell.splitlines()
+    return any(delimiter in line for line in more_lines)
+
+
+def _csv_problem(error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return "a quote opened on this line is never closed"
+    if "expected after" in str(error):
+        return "text follows a closing quote (a quote inside a quoted cell is written twice)"
+    return f"not valid CSV ({error})"
+
+
 def read_rows(text: str) -> list[Row]:
     """Parse and check every row; raise ImportFailed listing every problem."""
+    if "\0" in text:
+        raise ImportFailed(["this is not a CSV text file (it holds binary data)"])
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise ImportFailed(["line 1: the file is empty; expected a header row"])
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0]))
-    columns, problems = _column_map(next(reader))
+    records = _records(text, _delimiter(lines[0]))
+    columns, problems = _column_map(next(records)[1])
     if problems:
         raise ImportFailed(problems)
     rows: list[Row] = []
     seen: dict[str, int] = {}
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in records:
         if not any(c.strip() for c in cells):
             continue
 

@@ -9,12 +9,18 @@ ends in one line naming it, exit code 2; a failure in one line, exit code 1.
 from __future__ import annotations
 
 import sys
+from importlib.metadata import version
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
+# typer 0.29 carries its own copy of click; its exceptions are only reachable here.
+from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
 from ideabox.cli.campaigns import campaign
 from ideabox.cli.ideas import ideas
+from ideabox.cli.keys import key
 from ideabox.cli.operations import inbound, outbox, status
 from ideabox.cli.org import org
 from ideabox.cli.parse import parse_files
@@ -30,6 +36,26 @@ cli = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def show_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"ideabox {version('ideabox')}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def options(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the version, exit."
+        ),
+    ] = False,
+) -> None:
+    """ideabox: ideas by email, decisions by email, everyone hears back."""
+
+
 cli.command()(run)
 cli.command()(intake)
 cli.command()(worker)
@@ -42,6 +68,7 @@ cli.command("status")(status)
 cli.add_typer(inbound, name="inbound")
 cli.add_typer(outbox, name="outbox")
 cli.command("preview")(preview)
+cli.add_typer(key, name="key")
 
 
 def setting_errors(invalid: ValidationError) -> list[str]:
@@ -56,12 +83,29 @@ def setting_errors(invalid: ValidationError) -> list[str]:
     return lines
 
 
+def usage_line(mistake: UsageError) -> str:
+    """click's usage error in one line: the command, the mistake, where to read more."""
+    command = mistake.ctx.command_path if mistake.ctx else "ideabox"
+    message = mistake.format_message().replace("Value error, ", "")
+    return f"ideabox: {message} (see '{command} --help')"
+
+
 def main() -> None:
     try:
-        cli()
-    except KeyboardInterrupt:
+        code = cli(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
+    except NoArgsIsHelpError as bare:  # ``ideabox`` alone, or a group alone: its help
+        bare.show()
+        sys.exit(2)
+    except UsageError as mistake:
+        typer.echo(usage_line(mistake), err=True)
+        sys.exit(2)
+    except ClickException as failure:
+        typer.echo(f"ideabox: {failure.format_message()}", err=True)
+        sys.exit(failure.exit_code)
     except ValidationError as invalid:  # a setting in the environment is wrong
         for line in setting_errors(invalid):
             typer.echo(line, err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)

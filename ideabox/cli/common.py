@@ -12,8 +12,8 @@ import typer
 
 from core.app import App
 from core.queue import Queue
-from core.settings import Settings
-from db.setup import database
+from core.settings import Settings, without_password
+from db.setup import DatabaseUnavailable, database
 from ideabox.embedded_redis import EmbeddedRedis
 
 T = TypeVar("T")
@@ -53,4 +53,11 @@ def run_with_app(work: Callable[[App], Awaitable[T]]) -> T:
         async with command_app(settings) as app:
             return await work(app)
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except DatabaseUnavailable as unavailable:
+        cannot_open(settings, unavailable)
+
+
+def cannot_open(settings: Settings, unavailable: DatabaseUnavailable) -> NoReturn:
+    fail(f"IDEABOX_DATABASE_URL: cannot open {without_password(settings.database)}: {unavailable}")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ideabox.cli.common import run_with_app
+from ideabox.cli.common import fail, run_with_app
 from workflows.org import ImportFailed, import_people
 
 org = typer.Typer(help="The organisation: people and their managers.", no_args_is_help=True)
@@ -25,6 +25,8 @@ def org_import(
     try:
         summary = run_with_app(lambda app: import_people(app, file))
     except ImportFailed as failed:
+        if len(failed.problems) == 1:
+            fail(f"{file}: {failed.problems[0]}; nothing imported")
         typer.echo(f"ideabox: {file}: nothing imported:", err=True)
         for problem in failed.problems:
             typer.echo(f"  {problem}", err=True)

@@ -6,7 +6,11 @@ import asyncio
 import logging
 
 from core.settings import Settings
-from ideabox.runner import Mode, serve
+from db.setup import DatabaseUnavailable
+from ideabox.cli.common import cannot_open, fail
+from ideabox.embedded_redis import EmbeddedRedisFailed
+from ideabox.instance_lock import FolderInUse
+from ideabox.runner import CannotListen, Mode, serve
 
 
 def _serve(mode: Mode) -> None:
@@ -15,7 +19,13 @@ def _serve(mode: Mode) -> None:
     )
     for noisy in ("tortoise", "aiosqlite", "asyncpg", "mail.log"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    asyncio.run(serve(Settings(), mode))
+    settings = Settings()
+    try:
+        asyncio.run(serve(settings, mode))
+    except (FolderInUse, CannotListen, EmbeddedRedisFailed) as failure:
+        fail(str(failure))
+    except DatabaseUnavailable as unavailable:
+        cannot_open(settings, unavailable)
 
 
 def run() -> None:
