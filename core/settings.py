@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     report_weekday: Annotated[int, Field(ge=0, le=6)] = 0
     report_hour: Hour = 8
     anonymity_threshold: Positive = 5
+    # Days after which the raw bytes of processed mail (in and out) and the relayed
+    # texts of conversations are deleted; what the reports count stays.
+    retention_days: Positive = 90
     # Seconds between the worker's sweeps for stored-but-unprocessed inbound mail and
     # unsent outbox rows (what Redis lost, or what was stored while it was down).
     sweep_every_seconds: Annotated[int, Field(ge=1, le=60)] = 10

@@ -63,6 +63,9 @@ class Person(Model):
     )
     manager_id: int | None
     active = fields.BooleanField(default=True)
+    deactivated_at = fields.DatetimeField(null=True)  # left the organisation: never mailed
+    # Erased on request (AVG/GDPR): no name, no address; the ideas stay for the figures.
+    forgotten_at = fields.DatetimeField(null=True)
     bounce_state = fields.CharEnumField(BounceState, default=BounceState.OK, max_length=8)
     soft_bounces = fields.IntField(default=0)
     away_until = fields.DatetimeField(null=True)  # manager out of office: pause reminders
@@ -127,6 +130,8 @@ class InboundMessage(Model):
     detail = fields.TextField(null=True)  # what it became ("idea 12"), or why not, in words
     trace = fields.JSONField[list[str]](null=True)  # the pipeline's steps, as they ran
     processed_at = fields.DatetimeField(null=True)
+    # The raw bytes and addresses deleted after the retention period (or on a forget).
+    erased_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "inbound_message"
@@ -204,6 +209,7 @@ class ConversationMessage(Model):
     )
     relayed_id: int | None
     created_at = fields.DatetimeField()
+    erased_at = fields.DatetimeField(null=True)  # the text deleted after the retention period
 
     class Meta:
         table = "conversation_message"
@@ -321,6 +327,7 @@ class OutboxMail(Model):
     # Sent to someone in answer to their own mail (a thank-you, a help mail, a
     # confirmation): counted per person and day, so no mail loop can run up a bill.
     in_answer = fields.BooleanField(default=False, db_default=False)
+    erased_at = fields.DatetimeField(null=True)  # the rendered mail deleted (retention)
 
     class Meta:
         table = "outbox_mail"

@@ -267,7 +267,7 @@ async def describe(idea: Idea) -> dict[str, Any]:
             "at": row.created_at.isoformat(),
             "role": row.role.value,
             "kind": row.kind.value,
-            "text": row.text,
+            "text": row.text if row.erased_at is None else None,  # None: past retention
             "inbound": row.inbound_id,
             "relayed": row.relayed_id,
         }

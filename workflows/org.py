@@ -21,6 +21,7 @@ from core.app import App
 from db.models import Campaign, Idea, IdeaStatus, Person
 from workflows.ideas import notify_manager, reassign
 from workflows.outbox import nudge
+from workflows.people import Departure, deactivate_in, missing_from
 
 COLUMNS = {
     "email": ("email", "e-mail", "emailadres", "e-mailadres", "mail", "email address"),
@@ -65,6 +66,7 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     rerouted_ideas: int = 0
+    departures: list[Departure] = field(default_factory=list)
 
 
 @dataclass
@@ -238,8 +240,16 @@ def _check_managers(rows: list[Row], stored: dict[str, str | None]) -> list[str]
     return problems
 
 
-async def import_people(app: App, path: Path) -> ImportSummary:
-    """Import or update the people in ``path``; all or nothing."""
+async def missing_people(path: Path) -> list[Person]:
+    """Who ``--deactivate-missing`` would deactivate: the active people not in the file."""
+    rows = read_rows(decode(path.read_bytes()))
+    return await missing_from({row.email for row in rows})
+
+
+async def import_people(app: App, path: Path, *, deactivate_missing: bool = False) -> ImportSummary:
+    """Import or update the people in ``path``; all or nothing. With
+    ``deactivate_missing``, whoever is active but not in the file leaves, in the same
+    transaction."""
     rows = read_rows(decode(path.read_bytes()))
     stored_people = {p.email: p for p in await Person.all().prefetch_related("manager")}
     stored_managers = {
@@ -300,5 +310,14 @@ async def import_people(app: App, path: Path) -> ImportSummary:
                     summary.rerouted_ideas += 1
         summary.updated = len(changed)
         summary.unchanged = len(rows) - summary.added - summary.updated
+        if deactivate_missing:
+            listed = {row.email for row in rows}
+            active = await Person.filter(active=True).using_db(conn).order_by("email")
+            for leaving in [p.id for p in active if p.email not in listed]:
+                # Read again: an earlier departure may have given them a new manager.
+                person = await Person.get(id=leaving, using_db=conn)
+                departure, moved = await deactivate_in(app, conn, person)
+                summary.departures.append(departure)
+                outbox_ids += moved
     await nudge(app, outbox_ids)
     return summary

@@ -235,7 +235,7 @@ async def send_mails(app: App, transport: Transport, outbox_ids: list[int]) -> i
 
 
 async def _send_claimed(app: App, transport: Transport, outbox_ids: list[int]) -> int:
-    mails = await claim(app, outbox_ids)
+    mails = await _without_the_departed(await claim(app, outbox_ids))
     if not mails:
         return 0
     results = await asyncio.gather(*(_deliver(app, transport, mail) for mail in mails))
@@ -252,6 +252,33 @@ async def _send_claimed(app: App, transport: Transport, outbox_ids: list[int]) -
         if error is not None:
             await _record_failure(app, mail, error)
     return len(sent)
+
+
+async def _without_the_departed(mails: list[OutboxMail]) -> list[OutboxMail]:
+    """Whoever was deactivated is never mailed again, whatever was queued for them before:
+    a mail to them is withheld (and says so); a copy to them is dropped."""
+    addresses = {a for mail in mails for a in mail.recipients}
+    found: list[Any] = (
+        await Person.filter(email__in=addresses, active=False).values_list("email", flat=True)
+        if addresses
+        else []
+    )
+    departed = {str(address) for address in found}
+    if not departed:
+        return mails
+    keep = []
+    for mail in mails:
+        if mail.recipient in departed:
+            await OutboxMail.filter(id=mail.id).update(
+                failed=True,
+                last_error="withheld: the recipient was deactivated",
+                claimed_until=None,
+                claimed_by=None,
+            )
+            continue
+        mail.recipients = [a for a in mail.recipients if a not in departed]
+        keep.append(mail)
+    return keep
 
 
 async def _deliver(app: App, transport: Transport, mail: OutboxMail) -> Exception | None:

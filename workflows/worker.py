@@ -34,6 +34,7 @@ from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
 from workflows.reminders import send_due_reminders
 from workflows.reports import weekly_report_due
+from workflows.retention import erase_expired
 from workflows.transport import Transport
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,11 @@ async def weekly_report(ctx: dict[str, Any]) -> int:
     return len(await weekly_report_due(ctx["app"]))
 
 
+async def erase_expired_mail(ctx: dict[str, Any]) -> int:
+    """Delete the raw mail and relayed texts older than the retention period."""
+    return (await erase_expired(ctx["app"])).total
+
+
 async def report_decisions(ctx: dict[str, Any]) -> int:
     """Tell authors about decisions whose grace period has passed."""
     return await report_due_decisions(ctx["app"])
@@ -100,6 +106,8 @@ def make_worker(
         cron(report_decisions, second={30}, run_at_startup=True),
         cron(remind, minute=set(range(0, 60, 5)), second={15}, run_at_startup=True),
         cron(weekly_report, minute={0, 30}, second={45}, run_at_startup=True),
+        # A batch every ten minutes: a backlog goes in small rounds, never one long lock.
+        cron(erase_expired_mail, minute=set(range(3, 60, 10)), second={50}, run_at_startup=True),
     ]
     return Worker(
         # keep_result=0: a finished job leaves no result behind, so the sweep may enqueue

@@ -24,6 +24,7 @@ from ideabox.cli.keys import key
 from ideabox.cli.operations import inbound, outbox, status
 from ideabox.cli.org import org
 from ideabox.cli.parse import parse_files
+from ideabox.cli.person import person
 from ideabox.cli.preview import preview
 from ideabox.cli.reports import report
 from ideabox.cli.service import intake, run, worker
@@ -69,6 +70,7 @@ cli.add_typer(inbound, name="inbound")
 cli.add_typer(outbox, name="outbox")
 cli.command("preview")(preview)
 cli.add_typer(key, name="key")
+cli.add_typer(person, name="person")
 
 
 def setting_errors(invalid: ValidationError) -> list[str]:
