@@ -224,6 +224,10 @@ async def _to_author(
     author = await Person.get(id=idea.author_id, using_db=conn)
     asks = remark.kind is RemarkKind.QUESTION
     text = without_address(remark.text, decider.email)
+    kind = MessageKind.QUESTION if asks else MessageKind.REPLY
+    if not author.active:  # they left: never mailed again; the words are kept with the idea
+        await _record(app, conn, idea, Role.DECIDER, kind, decider, text, inbound_id)
+        return f"{kind.value} on idea {idea.id} kept: its author has left", []
     to = person_recipient(author)
     mail = await mail_to(
         app,
@@ -240,7 +244,6 @@ async def _to_author(
         },
         thread_root=idea.author_message_id,
     )
-    kind = MessageKind.QUESTION if asks else MessageKind.REPLY
     await _record(app, conn, idea, Role.DECIDER, kind, decider, text, inbound_id, mail)
     if asks and idea.status == IdeaStatus.OPEN:
         await _pause_reminders(app, conn, idea)

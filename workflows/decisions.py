@@ -206,6 +206,8 @@ async def _report(app: App, decision: Decision) -> list[int]:
             return []
         idea = await Idea.get(id=decision.idea_id, using_db=conn)
         author = await Person.get(id=idea.author_id, using_db=conn)
+        if not author.active:  # they left: the decision is recorded, nobody is mailed
+            return []
         manager = await Person.get_or_none(id=decision.decided_by_id, using_db=conn)
         earlier = (
             await Decision.filter(idea_id=idea.id, superseded=False, reported_at__not_isnull=True)

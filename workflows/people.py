@@ -95,7 +95,7 @@ async def deactivate_in(
     await person.save(using_db=conn, update_fields=["active", "deactivated_at"])
     # Their team now reports to the one above them, until the next import says otherwise.
     departure.reports_moved = (
-        await Person.filter(manager_id=person.id)
+        await Person.filter(manager_id=person.id, active=True)
         .using_db(conn)
         .update(manager_id=successor.id if successor else None)
     )

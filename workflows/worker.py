@@ -141,8 +141,10 @@ async def stop_worker(worker: Worker, task: asyncio.Task[None], wait: float = 10
     database and the next sweep picks it up.
     """
     # No new jobs: the polling loop then only sends heartbeats (no Redis pipelines that a
-    # cancellation could cut in half).
+    # cancellation could cut in half). The iteration it may be in still finishes: one
+    # poll delay and a little more, or its pipeline leaks a connection.
     worker.allow_pick_jobs = False
+    await asyncio.sleep(worker.poll_delay_s * 2 + 0.05)
     running = [t for t in worker.tasks.values() if not t.done()]
     if running:
         _, late = await asyncio.wait(running, timeout=wait)

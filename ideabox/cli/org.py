@@ -58,6 +58,8 @@ def org_import(
         summary = run_with_app(
             lambda app: import_people(app, file, deactivate_missing=deactivate_missing)
         )
+    except OSError as unreadable:
+        fail(f"{file}: cannot read: {unreadable.strerror or unreadable}")
     except ImportFailed as failed:
         if len(failed.problems) == 1:
             fail(f"{file}: {failed.problems[0]}; nothing imported")
