@@ -117,10 +117,14 @@ class Operator:
         raise AssertionError("no idea appeared")
 
     def reply(
-        self, invitation: EmailMessage, text: str, message_id: str = "<reply-1@example.nl>"
+        self,
+        invitation: EmailMessage,
+        text: str,
+        message_id: str = "<reply-1@example.nl>",
+        sender: tuple[str, str] = ("Jan Jansen", JAN),
     ) -> None:
         reply = EmailMessage()
-        reply["From"] = f"Jan Jansen <{JAN}>"
+        reply["From"] = f"{sender[0]} <{sender[1]}>"
         reply["To"] = invitation["Reply-To"]
         reply["Subject"] = "RE: " + str(invitation["Subject"])
         reply["Message-ID"] = message_id
@@ -130,7 +134,9 @@ class Operator:
         quoted = "\n".join("> " + line for line in str(body.get_content()).splitlines())
         reply.set_content(f"{text}\n\nOp 24 nov. 2026 om 10:00 schreef ideabox:\n{quoted}\n")
         with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as client:
-            client.sendmail(JAN, [str(invitation["Reply-To"])], reply.as_bytes(policy=SMTP_POLICY))
+            client.sendmail(
+                sender[1], [str(invitation["Reply-To"])], reply.as_bytes(policy=SMTP_POLICY)
+            )
 
     def cleanup(self) -> None:
         for process in self.services:

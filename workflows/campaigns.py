@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -13,8 +14,9 @@ from core.about import About, Topic
 from core.app import App
 from core.mail import MailKind, new_message_id
 from core.vocabulary import LANGUAGES
-from db.models import BounceState, Campaign, Invitation, Person
+from db.models import BounceState, Campaign, Idea, Invitation, Person
 from workflows.outbox import mail_to, nudge, person_recipient
+from workflows.reports.figures import campaign_rates
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,35 @@ class NobodyToInvite(Exception):
     pass
 
 
+class AskedRecently(Exception):
+    """The same question went to the same people less than ``ASK_AGAIN_AFTER`` ago."""
+
+
+class UnknownCampaign(LookupError):
+    def __init__(self, campaign_id: int) -> None:
+        super().__init__(f"no campaign with id {campaign_id}")
+
+
+ASK_AGAIN_AFTER = timedelta(days=30)
+
+
+def closing_day(closes_at: datetime, zone: tzinfo) -> date:
+    """The last day replies count: ``closes_at`` is the midnight that ends it."""
+    return (closes_at.astimezone(zone) - timedelta(seconds=1)).date()
+
+
+def end_of(day: date, zone: tzinfo) -> datetime:
+    """The moment a campaign closing on ``day`` closes: the midnight after it, local."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+
+
+async def _asked_recently(app: App, question: str, department: str | None) -> Campaign | None:
+    since = app.clock.now() - ASK_AGAIN_AFTER
+    recent = await Campaign.filter(created_at__gte=since, department=department).order_by("-id")
+    same = " ".join(question.lower().split())
+    return next((c for c in recent if " ".join(c.question.lower().split()) == same), None)
+
+
 async def start_campaign(
     app: App,
     *,
@@ -39,6 +70,7 @@ async def start_campaign(
     anonymous: bool = False,
     closes_at: datetime | None = None,
     context: str | None = None,
+    again: bool = False,
 ) -> CampaignStarted:
     """Create the campaign and every invitation mail in one transaction, then send them.
 
@@ -56,6 +88,14 @@ async def start_campaign(
             raise ValueError(f"'{language}' is not one of {', '.join(LANGUAGES)}")
         if " ".join(text.split()):
             asked[language] = " ".join(text.split())
+    if not again and (earlier := await _asked_recently(app, question, department)):
+        day = earlier.created_at.astimezone(app.settings.zone).date().isoformat()
+        raise AskedRecently(
+            f"campaign {earlier.id} asked this of the same people on {day};"
+            " to ask again within 30 days, add --again"
+        )
+    if closes_at is not None and closes_at <= app.clock.now():
+        raise ValueError("the closing date has passed already")
     people = Person.filter(active=True)
     if department:
         people = people.filter(department=department)
@@ -64,7 +104,7 @@ async def start_campaign(
     if not reachable:
         where = f" in department {department!r}" if department else ""
         raise NobodyToInvite(f"nobody to invite{where}")
-    closes_on = closes_at.astimezone(app.settings.zone).date() if closes_at else None
+    closes_on = closing_day(closes_at, app.settings.zone) if closes_at else None
     fell_back: Counter[str] = Counter()
     outbox_ids = []
     async with in_transaction() as conn:
@@ -106,3 +146,57 @@ async def start_campaign(
     return CampaignStarted(
         campaign.id, len(reachable), len(audience) - len(reachable), dict(fell_back)
     )
+
+
+async def close_campaign(app: App, campaign_id: int) -> Campaign:
+    """Close now: replies from here on become ideas outside the campaign."""
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise UnknownCampaign(campaign_id)
+    now = app.clock.now()
+    if campaign.closes_at is None or campaign.closes_at > now:
+        campaign.closes_at = now
+        await campaign.save(update_fields=["closes_at"])
+    return campaign
+
+
+async def campaign_overview(app: App) -> list[dict[str, Any]]:
+    """Every campaign, newest first: what was asked, of whom, until when, and how many
+    answered, per department with groups smaller than the anonymity threshold merged."""
+    zone = app.settings.zone
+    rates = {rate.campaign_id: rate for rate in await campaign_rates(app)}
+    ideas: dict[int, int] = {}
+    for row in await Idea.filter(campaign_id__not_isnull=True).values("campaign_id"):
+        ideas[row["campaign_id"]] = ideas.get(row["campaign_id"], 0) + 1
+    now = app.clock.now()
+    found = []
+    for campaign in await Campaign.all().order_by("-id"):
+        rate = rates.get(campaign.id)
+        closes = closing_day(campaign.closes_at, zone) if campaign.closes_at else None
+        found.append(
+            {
+                "id": campaign.id,
+                "question": campaign.question,
+                "questions": campaign.questions,
+                "department": campaign.department,
+                "anonymous": campaign.anonymous,
+                "started_at": campaign.created_at.isoformat(),
+                "closes_on": closes.isoformat() if closes else None,
+                "open": campaign.closes_at is None or campaign.closes_at > now,
+                "invited": rate.invited if rate else 0,
+                "answered": rate.responded if rate else None,
+                "nothing_to_add": rate.nothing_to_add if rate else None,
+                "ideas": ideas.get(campaign.id, 0),
+                "response_rate": round(rate.rate, 3) if rate and rate.rate is not None else None,
+                "departments": [
+                    {
+                        "department": "other" if group.is_other else group.department,
+                        "invited": group.invited,
+                        "answered": group.responded,
+                        "response_rate": round(group.rate, 3),
+                    }
+                    for group in (rate.groups if rate else ())
+                ],
+            }
+        )
+    return found

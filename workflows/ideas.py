@@ -24,6 +24,7 @@ from intake.message import Inbound
 from workflows.links import decide_links
 from workflows.outbox import (
     answer_to,
+    hold_recipient,
     hr_recipients,
     local_day_start,
     mail_to,
@@ -141,6 +142,7 @@ def _same_text(text: str) -> str:
 async def _refuse_a_repeat(app: App, conn: BaseDBAsyncClient, author: Person, text: str) -> None:
     """The same text from the same person on one day is one idea: an auto-responder
     answering our thank-you with the same words ends there (RepeatedIdea)."""
+    await hold_recipient(conn, author.email)  # two copies at once: one waits for the other
     today: list[tuple[int, str]] = (
         await Idea.filter(author_id=author.id, received_at__gte=local_day_start(app))
         .using_db(conn)
@@ -205,6 +207,7 @@ async def send_help(
 ) -> int | None:
     """A short help mail to a known sender, at most one per person, kind and day."""
     assert msg.sender is not None
+    await hold_recipient(conn, msg.sender.email)  # one check at a time per person
     since = local_day_start(app)
     already = (
         await OutboxMail.filter(kind=kind, recipient=msg.sender.email, created_at__gte=since)

@@ -146,6 +146,13 @@ def local_day_start(app: App) -> datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
+async def hold_recipient(conn: BaseDBAsyncClient, email: str) -> None:
+    """Lock the person's row until the transaction ends, so two messages from one person
+    processed at once count the answers already sent one after the other, not both
+    before either has sent (PostgreSQL; SQLite runs one writer at a time anyway)."""
+    await Person.filter(email=email).select_for_update().using_db(conn).first()
+
+
 async def answer_to(
     app: App,
     conn: BaseDBAsyncClient,
@@ -162,6 +169,7 @@ async def answer_to(
     However a mail loop starts (an auto-responder nobody marked as one), it ends here:
     at most ``answers_per_day`` such mails to one person a day.
     """
+    await hold_recipient(conn, to.email)
     sent_today = (
         await OutboxMail.filter(
             recipient=to.email, in_answer=True, created_at__gte=local_day_start(app)

@@ -28,6 +28,7 @@ from ideabox.cli.person import person
 from ideabox.cli.preview import preview
 from ideabox.cli.reports import report
 from ideabox.cli.service import intake, run, worker
+from ideabox.cli.themes import themes
 
 cli = typer.Typer(
     help="ideabox: ideas by email, decisions by email, everyone hears back.\n\n"
@@ -71,6 +72,7 @@ cli.add_typer(outbox, name="outbox")
 cli.command("preview")(preview)
 cli.add_typer(key, name="key")
 cli.add_typer(person, name="person")
+cli.command("themes")(themes)
 
 
 def setting_errors(invalid: ValidationError) -> list[str]:

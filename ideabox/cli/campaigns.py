@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from core.settings import Settings
 from core.vocabulary import LANGUAGES
-from ideabox.cli.common import fail, run_with_app
-from workflows.campaigns import NobodyToInvite, start_campaign
+from ideabox.cli.common import echo_json, fail, run_with_app
+from workflows.campaigns import (
+    AskedRecently,
+    NobodyToInvite,
+    UnknownCampaign,
+    campaign_overview,
+    close_campaign,
+    end_of,
+    start_campaign,
+)
 
 campaign = typer.Typer(help="Campaigns: ask everyone a question.", no_args_is_help=True)
 
@@ -59,6 +67,12 @@ def campaign_start(
             exists=True, dir_okay=False, help="A short text on what the organisation faces."
         ),
     ] = None,
+    again: Annotated[
+        bool,
+        typer.Option(
+            "--again", help="Ask the same people the same question within 30 days anyway."
+        ),
+    ] = False,
 ) -> None:
     """Invite people by email; prints the campaign id."""
     settings = Settings()
@@ -66,7 +80,7 @@ def campaign_start(
     closes_at = None
     if closes:
         try:
-            closes_at = datetime.fromisoformat(closes).replace(tzinfo=settings.zone)
+            closes_at = end_of(date.fromisoformat(closes), settings.zone)  # the day counts
         except ValueError:
             fail(f"--closes: '{closes}' is not a date like 2026-12-31", code=2)
     context_text = None
@@ -85,9 +99,10 @@ def campaign_start(
                 anonymous=anonymous,
                 closes_at=closes_at,
                 context=context_text,
+                again=again,
             )
         )
-    except (NobodyToInvite, ValueError) as exc:
+    except (NobodyToInvite, AskedRecently, ValueError) as exc:
         fail(str(exc))
     typer.echo(started.campaign_id)
     skipped = (
@@ -102,3 +117,75 @@ def campaign_start(
             f"asked in {settings.default_language} instead, for lack of a question in: {languages}",
             err=True,
         )
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+@campaign.command("list")
+def campaign_list(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
+) -> None:
+    """Every campaign, newest first, with how many answered."""
+    found = run_with_app(campaign_overview)
+    if as_json:
+        echo_json(found)
+        return
+    if not found:
+        typer.echo("no campaigns yet")
+    for c in found:
+        state = "open" if c["open"] else "closed"
+        until = f" until {c['closes_on']}" if c["closes_on"] and c["open"] else ""
+        typer.echo(
+            f"#{c['id']:<4} {c['started_at'][:10]} {state}{until:<17} invited {c['invited']:>5}"
+            f"  answered {_rate(c['response_rate']):>4}  ideas {c['ideas']:>4}"
+            f"  {c['question'][:50]}"
+        )
+
+
+@campaign.command("show")
+def campaign_show(
+    campaign_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """One campaign: invited, answered, ideas, and the response rate per department."""
+    found = [c for c in run_with_app(campaign_overview) if c["id"] == campaign_id]
+    if not found:
+        fail(f"no campaign with id {campaign_id}")
+    [shown] = found
+    if as_json:
+        echo_json(shown)
+        return
+    _print_campaign(shown)
+
+
+def _print_campaign(c: dict[str, Any]) -> None:
+    typer.echo(f"campaign {c['id']}: {c['question']}")
+    for language, text in sorted(c["questions"].items()):
+        typer.echo(f"  {language}: {text}")
+    state = "open" if c["open"] else "closed"
+    until = f", replies until {c['closes_on']}" if c["closes_on"] else ""
+    who = f"department {c['department']}" if c["department"] else "everyone"
+    anonymous = ", anonymous" if c["anonymous"] else ""
+    typer.echo(f"started {c['started_at'][:10]} ({who}{anonymous}), {state}{until}")
+    answered = "-" if c["answered"] is None else c["answered"]
+    typer.echo(
+        f"invited {c['invited']}, answered {answered} ({_rate(c['response_rate'])}),"
+        f" ideas {c['ideas']}"
+    )
+    for group in c["departments"]:
+        typer.echo(
+            f"  {group['department'] or '(no department)':<30} {group['answered']:>5}"
+            f" of {group['invited']:<5} {_rate(group['response_rate']):>4}"
+        )
+
+
+@campaign.command("close")
+def campaign_close(campaign_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Close a campaign now: later replies still become ideas, outside it."""
+    try:
+        closed = run_with_app(lambda app: close_campaign(app, campaign_id))
+    except UnknownCampaign as unknown:
+        fail(str(unknown))
+    typer.echo(f"campaign {closed.id} closed")

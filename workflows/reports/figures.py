@@ -237,6 +237,11 @@ async def _weeks(conn: BaseDBAsyncClient, now: datetime, zone: ZoneInfo) -> tupl
     return tuple(points)
 
 
+async def campaign_rates(app: App) -> tuple[CampaignRate, ...]:
+    """Every campaign's invited and responded, per department (small groups merged)."""
+    return await _campaigns(db(), app.settings.anonymity_threshold)
+
+
 async def build_weekly_report(app: App, *, now: datetime | None = None) -> WeeklyReport:
     """Every figure of the weekly report, each aggregated in the database."""
     s = app.settings
