@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -9,10 +10,19 @@ import pytest
 
 from core.about import About, Topic
 from core.app import App
+from core.clock import SettableClock
 from core.tokens import read_token, split_address
 from db.models import BounceState, Campaign, Invitation, OutboxMail, Person
 from tests.conftest import DOMAIN
-from workflows.campaigns import NobodyToInvite, start_campaign
+from workflows.campaigns import (
+    AskedRecently,
+    NobodyToInvite,
+    UnknownCampaign,
+    campaign_overview,
+    close_campaign,
+    end_of,
+    start_campaign,
+)
 from workflows.org import import_people
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "organisation.csv"
@@ -64,3 +74,49 @@ async def test_bouncing_addresses_are_skipped_and_nobody_is_an_error(app: App) -
     with pytest.raises(ValueError):
         await start_campaign(app, question="   ")
     assert await Campaign.all().count() == 1
+
+
+async def test_the_same_question_to_the_same_people_within_30_days_needs_again(
+    app: App, clock: SettableClock
+) -> None:
+    await import_people(app, SAMPLE)
+    first = await start_campaign(app, question="Wat kan beter?")
+    clock.advance(timedelta(days=29))
+    with pytest.raises(AskedRecently, match=f"campaign {first.campaign_id} asked this"):
+        await start_campaign(app, question="  wat kan   BETER? ")
+    assert await Campaign.all().count() == 1 and await Invitation.all().count() == 9
+    await start_campaign(app, question="Wat kan beter?", department="Zorg")  # other people
+    again = await start_campaign(app, question="Wat kan beter?", again=True)
+    assert again.invited == 9
+    clock.advance(timedelta(days=31))
+    await start_campaign(app, question="Wat kan beter?")  # a month on: asking regularly
+
+
+async def test_the_overview_counts_answers_per_department_and_closing_stops_the_campaign(
+    app: App, clock: SettableClock
+) -> None:
+    await import_people(app, SAMPLE)
+    zone = app.settings.zone
+    closes = end_of(date(2026, 12, 18), zone)
+    started = await start_campaign(app, question="Wat kan beter?", closes_at=closes)
+    invitations = await Invitation.filter(campaign_id=started.campaign_id).prefetch_related(
+        "person"
+    )
+    for invitation in invitations[:3]:  # three answered that they had nothing to add
+        invitation.nothing_to_add_at = clock.now()
+        await invitation.save()
+    [shown] = await campaign_overview(app)
+    assert (shown["invited"], shown["answered"], shown["ideas"]) == (9, 3, 0)
+    assert shown["closes_on"] == "2026-12-18" and shown["open"]
+    assert shown["response_rate"] == round(3 / 9, 3)
+    assert sum(group["invited"] for group in shown["departments"]) in (0, 9)
+    tom = await OutboxMail.get(recipient="tom.smith@example.nl")
+    body = message_from_bytes(tom.raw_bytes, policy=policy.default).get_body(("plain",))
+    assert body is not None
+    assert "until December 18, 2026" in body.get_content()  # the last day replies count
+    closed = await close_campaign(app, started.campaign_id)
+    assert closed.closes_at == clock.now()
+    [shown] = await campaign_overview(app)
+    assert not shown["open"]
+    with pytest.raises(UnknownCampaign):
+        await close_campaign(app, 99)
