@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # While a manager waits for the author's answer to a question, reminders pause for
     # at most this many business days.
     question_pause_days: Positive = 5
+    # Who has not answered a campaign is reminded once, this many business days before
+    # it closes (campaigns without a closing date remind nobody).
+    campaign_reminder_days: Positive = 3
     decision_grace_minutes: Annotated[int, Field(ge=0, le=24 * 60)] = 10
     # Reminders go out on business days between these hours, in the manager's time zone.
     working_hours_start: Hour = 9

@@ -105,6 +105,7 @@ class Invitation(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     # Answered "geen idee": a response to the campaign without an idea.
     nothing_to_add_at = fields.DatetimeField(null=True)
+    reminded_at = fields.DatetimeField(null=True)  # the one reminder before the closing date
 
     class Meta:
         table = "invitation"

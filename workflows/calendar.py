@@ -30,6 +30,13 @@ class BusinessCalendar:
         """The ``count``-th business day after ``day`` (``day`` itself not counted)."""
         return day if count <= 0 else self.days_off.get_nth_working_day(day, count)
 
+    def previous_business_day(self, day: date) -> date:
+        """The last business day before ``day``."""
+        day -= timedelta(days=1)
+        while not self.is_business_day(day):
+            day -= timedelta(days=1)
+        return day
+
     def next_business_day(self, day: date) -> date:
         """``day`` itself when it is a business day, else the next one."""
         return self.days_off.get_nth_working_day(day, 0)

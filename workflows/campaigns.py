@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from core.about import About, Topic
@@ -15,6 +16,7 @@ from core.app import App
 from core.mail import MailKind, new_message_id
 from core.vocabulary import LANGUAGES
 from db.models import BounceState, Campaign, Idea, Invitation, Person
+from workflows.calendar import BusinessCalendar
 from workflows.outbox import mail_to, nudge, person_recipient
 from workflows.reports.figures import campaign_rates
 
@@ -138,6 +140,7 @@ async def start_campaign(
                     "context": context,
                     "anonymous": anonymous,
                     "closes_on": closes_on,
+                    "reminder": False,
                 },
                 message_id=invitation.message_id,
             )
@@ -200,3 +203,82 @@ async def campaign_overview(app: App) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+# --- the one reminder before a campaign closes -------------------------------------------
+
+REMIND_BATCH = 500  # invitations per transaction
+
+
+def reminder_due_at(app: App, closes_at: datetime) -> datetime:
+    """The start of working hours, ``campaign_reminder_days`` business days before the
+    campaign's last day (in the organisation's zone)."""
+    zone = app.settings.zone
+    calendar = BusinessCalendar(app.settings.holidays)
+    day = closing_day(closes_at, zone)
+    for _ in range(app.settings.campaign_reminder_days):
+        day = calendar.previous_business_day(day)
+    return calendar.at_local(day, app.settings.working_hours_start, zone).astimezone(UTC)
+
+
+async def remind_non_responders(app: App) -> int:
+    """Remind, once, everyone invited to a campaign closing soon who has not answered:
+    no idea for it and no "nothing to add". Returns how many were reminded."""
+    now = app.clock.now()
+    reminded = 0
+    for campaign in await Campaign.filter(closes_at__gt=now).order_by("id"):
+        assert campaign.closes_at is not None
+        if now < reminder_due_at(app, campaign.closes_at):
+            continue
+        while batch := await _unanswered(campaign, REMIND_BATCH):
+            reminded += await _remind(app, campaign, batch)
+    return reminded
+
+
+async def _unanswered(campaign: Campaign, limit: int) -> list[Invitation]:
+    answered = Idea.filter(campaign_id=campaign.id).values_list("author_id", flat=True)
+    found: list[Invitation] = (
+        await Invitation.filter(campaign_id=campaign.id, reminded_at=None, nothing_to_add_at=None)
+        .exclude(person_id__in=Subquery(answered))
+        .order_by("id")
+        .limit(limit)
+        .prefetch_related("person")
+    )
+    return found
+
+
+async def _remind(app: App, campaign: Campaign, invitations: list[Invitation]) -> int:
+    now = app.clock.now()
+    closes_on = closing_day(campaign.closes_at, app.settings.zone) if campaign.closes_at else None
+    asked = {app.settings.default_language: campaign.question, **campaign.questions}
+    outbox_ids: list[int] = []
+    async with in_transaction() as conn:
+        for invitation in invitations:
+            # The claim: of two workers, one sets it; the other finds it set and moves on.
+            claimed = (
+                await Invitation.filter(id=invitation.id, reminded_at=None)
+                .using_db(conn)
+                .update(reminded_at=now)
+            )
+            person = invitation.person
+            if not claimed or not person.active or person.bounce_state == BounceState.HARD:
+                continue
+            to = person_recipient(person)
+            mail = await mail_to(
+                app,
+                conn,
+                MailKind.INVITATION,
+                to,
+                About(Topic.INVITATION, invitation.id),
+                {
+                    "question": asked.get(to.language, campaign.question),
+                    "context": None,  # said in the invitation; the reminder is short
+                    "anonymous": campaign.anonymous,
+                    "closes_on": closes_on,
+                    "reminder": True,
+                },
+                in_reply_to=invitation.message_id,
+            )
+            outbox_ids.append(mail.id)
+    await nudge(app, outbox_ids)
+    return len(outbox_ids)

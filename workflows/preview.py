@@ -144,6 +144,18 @@ def contexts(language: str, domain: str) -> Iterator[tuple[MailKind, str, dict[s
             "context": None,
             "anonymous": False,
             "closes_on": date(2026, 12, 18),
+            "reminder": False,
+        },
+    )
+    yield (
+        MailKind.INVITATION,
+        "reminder",
+        {
+            "question": QUESTIONS[language],
+            "context": None,
+            "anonymous": False,
+            "closes_on": date(2026, 12, 18),
+            "reminder": True,
         },
     )
     yield MailKind.IDEA_RECEIVED, "", {**idea, "manager_name": manager, "anonymous": False}

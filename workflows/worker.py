@@ -29,6 +29,7 @@ from core.queue import (
     inbound_job_id,
     worker_health_key,
 )
+from workflows.campaigns import remind_non_responders
 from workflows.decisions import report_due_decisions
 from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
@@ -82,6 +83,11 @@ async def weekly_report(ctx: dict[str, Any]) -> int:
     return len(await weekly_report_due(ctx["app"]))
 
 
+async def remind_campaigns(ctx: dict[str, Any]) -> int:
+    """The one reminder to who has not answered a campaign that closes soon."""
+    return await remind_non_responders(ctx["app"])
+
+
 async def erase_expired_mail(ctx: dict[str, Any]) -> int:
     """Delete the raw mail and relayed texts older than the retention period."""
     return (await erase_expired(ctx["app"])).total
@@ -106,6 +112,7 @@ def make_worker(
         cron(report_decisions, second={30}, run_at_startup=True),
         cron(remind, minute=set(range(0, 60, 5)), second={15}, run_at_startup=True),
         cron(weekly_report, minute={0, 30}, second={45}, run_at_startup=True),
+        cron(remind_campaigns, minute=set(range(1, 60, 5)), second={5}, run_at_startup=True),
         # A batch every ten minutes: a backlog goes in small rounds, never one long lock.
         cron(erase_expired_mail, minute=set(range(3, 60, 10)), second={50}, run_at_startup=True),
     ]
