@@ -91,6 +91,27 @@ class Campaign(Model):
         table = "campaign"
 
 
+class CampaignSchedule(Model):
+    """Asking regularly: a campaign started every quarter, half-year or year."""
+
+    id = fields.IntField(primary_key=True)
+    every = fields.CharField(max_length=12)  # "quarter", "half-year", "year"
+    first_day = fields.DateField()  # the rhythm: this day, a quarter (...) later, and so on
+    next_at = fields.DatetimeField()  # when the next campaign starts (a business day)
+    question = fields.TextField()  # in the default language
+    questions = fields.JSONField[dict[str, str]](default=dict)
+    department = fields.CharField(max_length=200, null=True)
+    anonymous = fields.BooleanField(default=False)
+    open_days = fields.IntField()  # each campaign closes this many days after it starts
+    created_at = fields.DatetimeField()
+    cancelled_at = fields.DatetimeField(null=True)
+    last_campaign_id = fields.IntField(null=True)
+
+    class Meta:
+        table = "campaign_schedule"
+        indexes = (("cancelled_at", "next_at"),)
+
+
 class Invitation(Model):
     id = fields.IntField(primary_key=True)
     campaign: fields.ForeignKeyRelation[Campaign] = fields.ForeignKeyField(

@@ -36,6 +36,7 @@ from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
 from workflows.reminders import send_due_reminders
 from workflows.reports import weekly_report_due
 from workflows.retention import erase_expired
+from workflows.schedules import run_due_schedules
 from workflows.transport import Transport
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,11 @@ async def weekly_report(ctx: dict[str, Any]) -> int:
     return len(await weekly_report_due(ctx["app"]))
 
 
+async def start_scheduled_campaigns(ctx: dict[str, Any]) -> int:
+    """Campaigns of the schedules whose day has come (once, however many workers)."""
+    return len(await run_due_schedules(ctx["app"]))
+
+
 async def remind_campaigns(ctx: dict[str, Any]) -> int:
     """The one reminder to who has not answered a campaign that closes soon."""
     return await remind_non_responders(ctx["app"])
@@ -113,6 +119,9 @@ def make_worker(
         cron(remind, minute=set(range(0, 60, 5)), second={15}, run_at_startup=True),
         cron(weekly_report, minute={0, 30}, second={45}, run_at_startup=True),
         cron(remind_campaigns, minute=set(range(1, 60, 5)), second={5}, run_at_startup=True),
+        cron(
+            start_scheduled_campaigns, minute=set(range(0, 60, 5)), second={40}, run_at_startup=True
+        ),
         # A batch every ten minutes: a backlog goes in small rounds, never one long lock.
         cron(erase_expired_mail, minute=set(range(3, 60, 10)), second={50}, run_at_startup=True),
     ]

@@ -21,6 +21,13 @@ from workflows.campaigns import (
     end_of,
     start_campaign,
 )
+from workflows.schedules import (
+    Every,
+    UnknownSchedule,
+    add_schedule,
+    cancel_schedule,
+    schedule_overview,
+)
 
 campaign = typer.Typer(help="Campaigns: ask everyone a question.", no_args_is_help=True)
 
@@ -189,3 +196,87 @@ def campaign_close(campaign_id: Annotated[int, typer.Argument(metavar="ID")]) ->
     except UnknownCampaign as unknown:
         fail(str(unknown))
     typer.echo(f"campaign {closed.id} closed")
+
+
+schedule = typer.Typer(
+    help="Asking regularly: a campaign every quarter, half-year or year.",
+    invoke_without_command=True,
+)
+campaign.add_typer(schedule, name="schedule")
+
+
+@schedule.callback()
+def campaign_schedule(
+    ctx: typer.Context,
+    every: Annotated[
+        Every | None, typer.Option(help="quarter, half-year or year.", case_sensitive=False)
+    ] = None,
+    first: Annotated[
+        str | None, typer.Option(metavar="DATE", help="The first campaign's day, YYYY-MM-DD.")
+    ] = None,
+    question: Annotated[
+        list[str] | None,
+        typer.Option(help='The question; again with a language code: --question "en: ...".'),
+    ] = None,
+    department: Annotated[str | None, typer.Option(help="Only this department.")] = None,
+    anonymous: Annotated[bool, typer.Option(help="Hide every author from managers.")] = False,
+    open_days: Annotated[
+        int, typer.Option(min=1, max=90, help="Days each campaign stays open.")
+    ] = 14,
+) -> None:
+    """Store a schedule (prints its id): the worker starts each campaign on its day.
+
+    ideabox campaign schedule --every quarter --first 2027-01-11 --question "..."
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if every is None or first is None or not question:
+        fail("campaign schedule needs --every, --first and --question", code=2)
+    settings = Settings()
+    asked = questions_by_language(question, settings.default_language)
+    try:
+        first_day = date.fromisoformat(first)
+    except ValueError:
+        fail(f"--first: '{first}' is not a date like 2027-01-11", code=2)
+    try:
+        added = run_with_app(
+            lambda app: add_schedule(
+                app,
+                every=every,
+                first=first_day,
+                question=asked.pop(settings.default_language),
+                questions=asked,
+                department=department,
+                anonymous=anonymous,
+                open_days=open_days,
+            )
+        )
+    except ValueError as wrong:
+        fail(str(wrong), code=2)
+    typer.echo(added.id)
+
+
+@schedule.command("list")
+def schedule_list(
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
+) -> None:
+    """Every schedule, with its next day."""
+    found = run_with_app(schedule_overview)
+    if as_json:
+        echo_json(found)
+        return
+    if not found:
+        typer.echo("no schedules")
+    for s in found:
+        when = "cancelled" if s["cancelled"] else f"next {s['next']}"
+        typer.echo(f"#{s['id']:<4} every {s['every']:<9} {when:<16} {s['question'][:60]}")
+
+
+@schedule.command("cancel")
+def schedule_cancel(schedule_id: Annotated[int, typer.Argument(metavar="ID")]) -> None:
+    """Stop a schedule; campaigns it started stay as they are."""
+    try:
+        cancelled = run_with_app(lambda app: cancel_schedule(app, schedule_id))
+    except UnknownSchedule as unknown:
+        fail(str(unknown))
+    typer.echo(f"schedule {cancelled.id} cancelled")
