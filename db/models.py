@@ -180,6 +180,9 @@ class Idea(Model):
     )
     inbound_id: int | None
     text = fields.TextField()
+    # The theme it is mostly about (``workflows.themes``), None when none is recognised:
+    # how a manager hears that other departments raised the same.
+    theme = fields.CharField(max_length=40, null=True)
     anonymous = fields.BooleanField(default=False)
     status = fields.CharEnumField(IdeaStatus, default=IdeaStatus.OPEN, max_length=12)
     # The author's own Message-ID, so every mail to them about it threads under it.
@@ -202,7 +205,12 @@ class Idea(Model):
 
     class Meta:
         table = "idea"
-        indexes = (("status", "manager_id"), ("next_reminder_at",), ("received_at",))
+        indexes = (
+            ("status", "manager_id"),
+            ("next_reminder_at",),
+            ("received_at",),
+            ("theme", "received_at"),
+        )
 
 
 class ConversationMessage(Model):

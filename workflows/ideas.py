@@ -32,6 +32,7 @@ from workflows.outbox import (
 )
 from workflows.privacy import too_small
 from workflows.reminders import first_reminder_at
+from workflows.themes import themes_of
 
 
 async def _campaign_of(msg: Inbound, conn: BaseDBAsyncClient) -> Campaign | None:
@@ -89,12 +90,14 @@ async def create_idea(
     campaign = await _campaign_of(msg, conn)
     anonymous = msg.idea.anonymous or bool(campaign and campaign.anonymous)
     author_message_id = str(msg.message.get("Message-ID", "") or "").strip() or None
+    themes = themes_of(msg.idea.text, author.language)
     idea = await Idea.create(
         author=author,
         manager=manager,
         campaign=campaign,
         inbound_id=inbound_id,
         text=msg.idea.text,
+        theme=themes[0] if themes else None,
         anonymous=anonymous,
         author_message_id=author_message_id,
         received_at=app.clock.now(),
@@ -153,6 +156,33 @@ async def _refuse_a_repeat(app: App, conn: BaseDBAsyncClient, author: Person, te
             raise RepeatedIdea(f"the same text as idea {idea_id}, today")
 
 
+ELSEWHERE_SHOWN = 5  # idea numbers listed; the departments are counted
+
+
+async def raised_elsewhere(
+    conn: BaseDBAsyncClient, idea: Idea, author: Person
+) -> dict[str, Any] | None:
+    """Earlier ideas on the same theme from other departments, for the manager to see
+    that this is not only their team's: how many departments, and the latest numbers.
+    Never who: no names, no department names (an anonymous author's stays hidden)."""
+    if not idea.theme:
+        return None
+    rows: list[tuple[int, str | None]] = (
+        await Idea.filter(theme=idea.theme, id__lt=idea.id)
+        .exclude(author__department=author.department or "")
+        .filter(author__department__not_isnull=True)
+        .using_db(conn)
+        .order_by("-id")
+        .limit(200)
+        .values_list("id", "author__department")
+    )
+    departments = {department for _, department in rows if department}
+    if not departments:
+        return None
+    ids = sorted(idea_id for idea_id, _ in rows[:ELSEWHERE_SHOWN])
+    return {"departments": len(departments), "ideas": ", ".join(f"#{i}" for i in ids)}
+
+
 async def notify_manager(
     app: App,
     conn: BaseDBAsyncClient,
@@ -168,6 +198,7 @@ async def notify_manager(
     about = About(Topic.IDEA, idea.id)
     address = app.reply_address(about)
     recipients = [person_recipient(manager)] if manager is not None else hr_recipients(app)
+    elsewhere = await raised_elsewhere(conn, idea, author)
     mails = []
     for to in recipients:
         mails.append(
@@ -191,6 +222,7 @@ async def notify_manager(
                     ),
                     "forwarded_by": forwarded_by.name if forwarded_by else None,
                     "forward_note": note,
+                    "elsewhere": elsewhere,
                 },
             )
         )

@@ -170,6 +170,7 @@ def contexts(language: str, domain: str) -> Iterator[tuple[MailKind, str, dict[s
             "links": links,
             "forwarded_by": None,
             "forward_note": "",
+            "elsewhere": {"departments": 3, "ideas": "#4, #7, #9"},
         },
     )
     yield (
@@ -183,6 +184,7 @@ def contexts(language: str, domain: str) -> Iterator[tuple[MailKind, str, dict[s
             "links": links,
             "forwarded_by": manager,
             "forward_note": "Facilities is yours now.",
+            "elsewhere": None,
         },
     )
     yield (
