@@ -39,6 +39,9 @@ class MailKind(StrEnum):
     DECIDER_WRITES = "decider_writes"  # a question or words back, to the author
     ASK_AGAIN = "ask_again"  # what is your idea?, after an empty reply
     WEEKLY_REPORT = "weekly_report"  # HR's weekly status
+    TEAM_RESULTS = "team_results"  # a closed campaign: the team's ideas, to its manager
+    TEAM_IDEAS = "team_ideas"  # the same without names, to the team
+    CAMPAIGN_SUMMARY = "campaign_summary"  # a closed campaign, organisation-wide, to HR
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,6 +86,7 @@ class Campaign(Model):
     anonymous = fields.BooleanField(default=False)
     closes_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField()  # from the service's clock
+    results_sent_at = fields.DatetimeField(null=True)  # the results mails, once
 
     class Meta:
         table = "campaign"

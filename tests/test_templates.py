@@ -47,9 +47,17 @@ def hostile(context: dict[str, Any]) -> dict[str, Any]:
     changed: dict[str, Any] = {
         k: HOSTILE if k in keys and context.get(k) else v for k, v in context.items()
     }
-    ideas: list[dict[str, Any]] = changed.get("ideas", [])
-    if ideas:
+    ideas = changed.get("ideas")
+    if isinstance(ideas, list) and ideas:
         changed["ideas"] = [{**idea, "text": HOSTILE} for idea in ideas]
+    themes = changed.get("themes")
+    if isinstance(themes, list):  # the results mails: ideas by theme
+        changed["themes"] = [
+            {**theme, "ideas": [{**i, "text": HOSTILE, "note": HOSTILE} for i in theme["ideas"]]}
+            if "ideas" in theme
+            else theme
+            for theme in themes
+        ]
     return changed
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.about import About, Topic
-from core.i18n import format_time
+from core.i18n import format_percent, format_time
 from core.mail import (
     Attachment,
     Headers,
@@ -28,7 +28,7 @@ from core.mail import (
 from core.settings import Settings
 from core.tokens import reply_address
 from core.vocabulary import LANGUAGES, vocabulary
-from db.models import BounceState
+from db.models import BounceState, IdeaStatus
 from workflows.links import decide_links
 from workflows.reports.chart import render_chart
 from workflows.reports.data import (
@@ -40,6 +40,8 @@ from workflows.reports.data import (
     WeekPoint,
 )
 from workflows.reports.presentation import report_context
+from workflows.results import ResultIdea, by_theme
+from workflows.themes import label_in
 
 SAMPLE_KEY = b"preview-only-key-not-for-real-mail"
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -311,6 +313,65 @@ def contexts(language: str, domain: str) -> Iterator[tuple[MailKind, str, dict[s
         {**decided_for_you, "outcome": "forward", "note": "", "forward_to": MANAGERS["en"]},
     )
     yield MailKind.WEEKLY_REPORT, "", report_context(sample_report(language), chart_cid="chart")
+    team = sample_team_ideas(language)
+    question = QUESTIONS[language]
+    yield (
+        MailKind.TEAM_RESULTS,
+        "",
+        {"question": question, "themes": by_theme(team, language, names=True), "team_mail": True},
+    )
+    yield (
+        MailKind.TEAM_IDEAS,
+        "",
+        {
+            "question": question,
+            "themes": by_theme(team, language, names=False),
+            "manager_name": MANAGERS[language],
+        },
+    )
+    summary = {
+        "question": question,
+        "invited": 240,
+        "answered": 151,
+        "rate": format_percent(151 / 240, language),
+        "ideas": 173,
+        "decided": 120,
+        "teams": 14,
+        "themes": [
+            {
+                "label": label_in("coffee", language).capitalize(),
+                "count": 23,
+                "departments": "IT, Zorg",
+            },
+            {"label": label_in("meetings", language).capitalize(), "count": 17, "departments": ""},
+        ],
+    }
+    yield MailKind.CAMPAIGN_SUMMARY, "", summary
+
+
+def sample_team_ideas(language: str) -> tuple[ResultIdea, ...]:
+    texts = [
+        (
+            12,
+            IDEA_TEXT,
+            IdeaStatus.ACCEPTED,
+            "Repaired on Monday; a kettle until then.",
+            NAMES["en"],
+        ),
+        (15, "Better coffee beans in the canteen, please.", IdeaStatus.OPEN, "", None),
+        (19, "Fewer meetings on Friday afternoon.", IdeaStatus.IN_PROGRESS, "", "Sam Jones"),
+        (
+            23,
+            "A quiet room for focused work.",
+            IdeaStatus.DECLINED,
+            "No room free this year.",
+            None,
+        ),
+    ]
+    return tuple(
+        ResultIdea(i, text, status, note, author, "en", "IT")
+        for i, text, status, note, author in texts
+    )
 
 
 def sample_report(language: str) -> WeeklyReport:

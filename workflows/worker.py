@@ -35,6 +35,7 @@ from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
 from workflows.reminders import send_due_reminders
 from workflows.reports import weekly_report_due
+from workflows.results import send_due_results
 from workflows.retention import erase_expired
 from workflows.schedules import run_due_schedules
 from workflows.transport import Transport
@@ -89,6 +90,11 @@ async def start_scheduled_campaigns(ctx: dict[str, Any]) -> int:
     return len(await run_due_schedules(ctx["app"]))
 
 
+async def campaign_results(ctx: dict[str, Any]) -> int:
+    """Results back to the teams, and HR's summary, of every campaign just closed."""
+    return await send_due_results(ctx["app"])
+
+
 async def remind_campaigns(ctx: dict[str, Any]) -> int:
     """The one reminder to who has not answered a campaign that closes soon."""
     return await remind_non_responders(ctx["app"])
@@ -119,6 +125,7 @@ def make_worker(
         cron(remind, minute=set(range(0, 60, 5)), second={15}, run_at_startup=True),
         cron(weekly_report, minute={0, 30}, second={45}, run_at_startup=True),
         cron(remind_campaigns, minute=set(range(1, 60, 5)), second={5}, run_at_startup=True),
+        cron(campaign_results, minute=set(range(2, 60, 5)), second={25}, run_at_startup=True),
         cron(
             start_scheduled_campaigns, minute=set(range(0, 60, 5)), second={40}, run_at_startup=True
         ),

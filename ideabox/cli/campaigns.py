@@ -9,8 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
+from core.app import App
 from core.settings import Settings
 from core.vocabulary import LANGUAGES
+from db.models import Campaign
 from ideabox.cli.common import echo_json, fail, run_with_app
 from workflows.campaigns import (
     AskedRecently,
@@ -21,6 +23,7 @@ from workflows.campaigns import (
     end_of,
     start_campaign,
 )
+from workflows.results import Results, campaign_results, send_results, summary_context
 from workflows.schedules import (
     Every,
     UnknownSchedule,
@@ -280,3 +283,84 @@ def schedule_cancel(schedule_id: Annotated[int, typer.Argument(metavar="ID")]) -
     except UnknownSchedule as unknown:
         fail(str(unknown))
     typer.echo(f"schedule {cancelled.id} cancelled")
+
+
+@campaign.command("results")
+def campaign_results_command(
+    campaign_id: Annotated[int, typer.Argument(metavar="ID")],
+    send: Annotated[
+        bool, typer.Option("--send", help="Mail them now (they go out by themselves at the close).")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """What goes back to the teams: each manager's team ideas by theme, which teams get
+    an overview without names, and HR's summary."""
+
+    async def work(app: App) -> tuple[dict[str, Any], int | None] | None:
+        found = await Campaign.get_or_none(id=campaign_id)
+        if found is None:
+            return None
+        shown = results_overview(await campaign_results(found), app.settings)
+        if not send:
+            return shown, None
+        if found.results_sent_at is not None:
+            day = found.results_sent_at.astimezone(app.settings.zone).date().isoformat()
+            fail(f"the results of campaign {campaign_id} were sent on {day}")
+        return shown, len(await send_results(app, campaign_id))
+
+    done = run_with_app(work)
+    if done is None:
+        fail(f"no campaign with id {campaign_id}")
+    shown, sent = done
+    if as_json:
+        echo_json(shown)
+    else:
+        _print_results(shown)
+    if sent is not None:
+        typer.echo(f"results sent: {sent} mails", err=True)
+
+
+def results_overview(results: Results, settings: Settings) -> dict[str, Any]:
+    threshold = settings.anonymity_threshold
+    summary = summary_context(results, settings.default_language, threshold)
+    return {
+        "campaign": results.campaign.id,
+        "question": results.campaign.question,
+        "invited": results.invited,
+        "answered": summary["answered"],
+        "ideas": len(results.ideas),
+        "decided": summary["decided"],
+        "themes": summary["themes"],
+        "teams": [
+            {
+                "manager": team.manager.email,
+                "invited": team.invited,
+                "ideas": [idea.id for idea in team.ideas],
+                "team_mail": team.gets_team_mail(threshold),
+            }
+            for team in results.teams
+        ],
+        "sent_at": (
+            results.campaign.results_sent_at.isoformat()
+            if results.campaign.results_sent_at
+            else None
+        ),
+    }
+
+
+def _print_results(shown: dict[str, Any]) -> None:
+    answered = "-" if shown["answered"] is None else shown["answered"]
+    typer.echo(f"campaign {shown['campaign']}: {shown['question']}")
+    typer.echo(
+        f"invited {shown['invited']}, answered {answered}, ideas {shown['ideas']},"
+        f" decided {shown['decided']}"
+    )
+    for theme in shown["themes"]:
+        where = f" ({theme['departments']})" if theme["departments"] else ""
+        typer.echo(f"  {theme['count']:>4}  {theme['label']}{where}")
+    for team in shown["teams"]:
+        mail = "team mail" if team["team_mail"] else "no team mail (too small)"
+        ideas = " ".join(f"#{i}" for i in team["ideas"])
+        typer.echo(f"team of {team['manager']} ({team['invited']} invited, {mail}): {ideas}")
+    sent = shown["sent_at"]
+    typer.echo(f"sent {sent[:10]}" if sent else "not sent yet")
