@@ -194,7 +194,8 @@ async def outbox_list(*, failed_only: bool = False, limit: int = 100) -> list[di
 
 async def retry_outbox(app: App, outbox_ids: list[int] | None) -> list[int]:
     """Send again from the first attempt: the given failed mails, or all failed (None)."""
-    failed = Q(sent_at=None, failed=True)
+    # An erased mail (past retention, or naming someone forgotten) has nothing to send.
+    failed = Q(sent_at=None, failed=True, erased_at=None)
     query = OutboxMail.filter(failed)
     if outbox_ids is not None:
         query = query.filter(id__in=outbox_ids)

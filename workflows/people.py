@@ -13,6 +13,7 @@ move. The mails that named them, in or out, lose their bytes.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -252,6 +253,28 @@ def mentions(raw: bytes, needles: list[str]) -> bool:
     return any(n in _texts(raw).lower() for n in needles)
 
 
+BATCH = 200  # rows read at a time: the stored mails never all in memory at once
+
+
+async def _in_batches(
+    model: type[InboundMessage] | type[OutboxMail], conn: BaseDBAsyncClient
+) -> AsyncIterator[Any]:
+    """Every row of ``model`` not erased yet, by id, a batch at a time."""
+    last = 0
+    while True:
+        rows = (
+            await model.filter(erased_at=None, id__gt=last)
+            .using_db(conn)
+            .order_by("id")
+            .limit(BATCH)
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield row
+        last = rows[-1].id
+
+
 def _placeholder(person: Person) -> str:
     return f"forgotten-{person.id}"  # unique, and no address
 
@@ -303,7 +326,7 @@ async def _erase_inbound(
     conn: BaseDBAsyncClient, address: str, needles: list[str], now: Any
 ) -> int:
     erased = 0
-    for message in await InboundMessage.filter(erased_at=None).using_db(conn):
+    async for message in _in_batches(InboundMessage, conn):
         ours = message.mail_from.lower() == address
         if not ours and not mentions(message.raw_bytes, needles):
             if message.detail and address in message.detail.lower():
@@ -326,7 +349,7 @@ async def _erase_outbox(
 ) -> int:
     refs = {About(topic, i).ref for i in idea_ids for topic in (Topic.IDEA, Topic.CONVERSATION)}
     erased = 0
-    for mail in await OutboxMail.filter(erased_at=None).using_db(conn):
+    async for mail in _in_batches(OutboxMail, conn):
         to_them = mail.recipient == person.email or person.email in mail.recipients
         if not (to_them or mail.ref in refs or mentions(mail.raw_bytes, needles)):
             continue
