@@ -14,7 +14,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -26,10 +26,13 @@ from core.mail import MailKind, render
 from db.models import (
     BounceState,
     Campaign,
+    CampaignSchedule,
+    Decision,
     Idea,
     IdeaStatus,
     Invitation,
     OutboxMail,
+    Outcome,
     Person,
     ReportRun,
 )
@@ -570,3 +573,53 @@ def test_english_text_renders_without_a_database() -> None:
     assert re.search(r"Decision rate +50%", text)
     assert re.search(r"Median business days to decision +2\n", text)
     assert "No campaigns." in text and "None." in text
+
+
+async def test_the_listening_figures_answer_what_a_listening_organisation_asks(
+    app: App,
+) -> None:
+    seeded = await seed()
+    ideas = seeded["ideas"]
+    # Who took each first decision: 2 and 6 their line manager, 11 (escalated) its
+    # manager's manager, 10 HR; 4 and 8 were corrected once, the correction counts.
+    for number, decided_by in ((2, "mara"), (6, "mara"), (11, "zed"), (4, "bob"), (8, "bob")):
+        who = await Person.get(email=f"{decided_by}@example.nl")
+        idea = ideas[number - 1]
+        await Decision.create(idea=idea, outcome=Outcome.ACCEPTED, decided_by=who, decided_at=NOW)
+    await Decision.create(
+        idea=ideas[9], outcome=Outcome.DECLINED, decided_by=None, decided_at=NOW, superseded=True
+    )
+    await Decision.create(idea=ideas[9], outcome=Outcome.ACCEPTED, decided_by=None, decided_at=NOW)
+    await Idea.filter(id__in=[ideas[0].id, ideas[2].id, ideas[8].id]).update(theme="coffee")
+    await Idea.filter(id=ideas[7].id).update(theme="coffee")  # 100 days ago: not counted
+    old = await Campaign.create(question="Lang geleden?", created_at=NOW - timedelta(days=400))
+    await CampaignSchedule.create(
+        every="quarter",
+        first_day=date(2027, 1, 11),
+        next_at=datetime(2027, 1, 11, 8, 0, tzinfo=UTC),
+        question="Wat kan beter?",
+        open_days=14,
+        created_at=NOW,
+    )
+    assert old.id
+
+    report = await build_weekly_report(app)
+    listening = report.listening
+    assert listening is not None
+    assert listening.campaigns_last_year == 4  # A, B, C, D; not the one 400 days ago
+    assert listening.next_campaign == datetime(2027, 1, 11, 8, 0, tzinfo=UTC)
+    assert (
+        listening.decided_by_manager,
+        listening.decided_after_escalation,
+        listening.decided_by_hr,
+    ) == (4, 1, 1)
+    assert listening.decided_within_ten_days == 6  # every decided idea took 1 to 8 days
+    assert listening.done == 1  # 8
+    # Escalated open ideas and the one without a manager, oldest first.
+    assert [w.idea_id for w in listening.waiting_on_hr] == [ideas[8].id, ideas[4].id, ideas[6].id]
+    assert [(t.key, t.count, t.departments) for t in listening.themes] == [
+        ("coffee", 3, ("IT", "Zorg"))
+    ]
+    text = render_text(report)
+    assert "LUISTEREN EN DOEN" in text and "Besloten na escalatie" in text
+    assert "Koffie: 3 ideeën (IT, Zorg)" in text

@@ -35,7 +35,10 @@ from workflows.reports.data import (
     Bouncing,
     CampaignRate,
     GroupRow,
+    Listening,
     RateGroup,
+    ThemeCount,
+    WaitingIdea,
     WeeklyReport,
     WeekPoint,
 )
@@ -418,6 +421,23 @@ def sample_report(language: str) -> WeeklyReport:
         bouncing=(Bouncing("old.address@example.org", "Sam Old", BounceState.HARD, 0),),
         weeks=weeks,
         anonymity_threshold=5,
+        listening=Listening(
+            campaigns_last_year=3,
+            next_campaign=NOW + timedelta(days=48),
+            decided_by_manager=139,
+            decided_after_escalation=22,
+            decided_by_hr=10,
+            decided_within_ten_days=128,
+            done=64,
+            waiting_on_hr=(
+                WaitingIdea(17, NOW - timedelta(days=30), "Facilities", MANAGERS[language]),
+                WaitingIdea(31, NOW - timedelta(days=12), None, None),
+            ),
+            themes=(
+                ThemeCount("coffee", 23, ("Customer service and complaints", "Facilities")),
+                ThemeCount("meetings", 12, ()),
+            ),
+        ),
     )
 
 

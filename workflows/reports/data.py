@@ -95,7 +95,40 @@ class WeeklyReport:
     bouncing: tuple[Bouncing, ...]
     weeks: tuple[WeekPoint, ...]  # the 12 complete ISO weeks before this one, oldest first
     anonymity_threshold: int
+    listening: Listening | None = None
 
     @property
     def decision_rate(self) -> float | None:
         return self.decided_total / self.received_total if self.received_total else None
+
+
+@dataclass(frozen=True, slots=True)
+class WaitingIdea:
+    """An open idea that needs HR: escalated, or without anyone to decide it."""
+
+    idea_id: int
+    received_at: datetime
+    department: str | None  # None: none, or an anonymous author's
+    manager: str | None  # None: no manager (HR decides)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCount:
+    key: str
+    count: int
+    departments: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """Does the organisation ask regularly, act on it, and act close to the work?"""
+
+    campaigns_last_year: int
+    next_campaign: datetime | None  # the next scheduled start
+    decided_by_manager: int  # the first decision, by the line manager, before escalation
+    decided_after_escalation: int
+    decided_by_hr: int
+    decided_within_ten_days: int  # business days
+    done: int
+    waiting_on_hr: tuple[WaitingIdea, ...]  # oldest first, at most a handful
+    themes: tuple[ThemeCount, ...]  # the last 90 days, most ideas first

@@ -21,7 +21,10 @@ from workflows.reports.data import (
     Bouncing,
     CampaignRate,
     GroupRow,
+    Listening,
     RateGroup,
+    ThemeCount,
+    WaitingIdea,
     WeeklyReport,
     WeekPoint,
 )
@@ -237,6 +240,80 @@ async def _weeks(conn: BaseDBAsyncClient, now: datetime, zone: ZoneInfo) -> tupl
     return tuple(points)
 
 
+WAITING_SHOWN = 5
+THEME_DAYS = 90
+
+
+async def _listening(conn: BaseDBAsyncClient, now: datetime) -> Listening:
+    [(campaigns,)] = await query(
+        conn, "SELECT COUNT(*) FROM campaign WHERE created_at >= ?", [now - timedelta(days=365)]
+    )
+    [(next_at,)] = await query(
+        conn, "SELECT MIN(next_at) FROM campaign_schedule WHERE cancelled_at IS NULL"
+    )
+    # Who took each idea's first decision: HR (nobody in the file), or a manager, and
+    # whether the idea had been escalated by then.
+    [(by_manager, after_escalation, by_hr)] = await query(
+        conn,
+        f"""SELECT {count_if("d.decided_by_id IS NOT NULL AND NOT i.escalated")},
+                   {count_if("d.decided_by_id IS NOT NULL AND i.escalated")},
+                   {count_if("d.decided_by_id IS NULL")}
+            FROM idea i JOIN decision d ON d.id = (
+                SELECT MIN(d2.id) FROM decision d2
+                WHERE d2.idea_id = i.id AND d2.outcome <> 'forward' AND NOT d2.superseded)
+            WHERE {DECIDED}""",
+    )
+    [(within, done)] = await query(
+        conn,
+        f"""SELECT {count_if("i.decision_business_days <= 10")}, {count_if("i.status = 'done'")}
+            FROM idea i""",
+    )
+    waiting = await query(
+        conn,
+        f"""SELECT i.id, i.received_at, i.anonymous, p.department, m.name
+            FROM idea i JOIN person p ON p.id = i.author_id
+            LEFT JOIN person m ON m.id = i.manager_id
+            WHERE {OPEN} AND (i.escalated OR i.manager_id IS NULL)
+            ORDER BY i.received_at, i.id LIMIT {WAITING_SHOWN}""",
+    )
+    themes = await query(
+        conn,
+        """SELECT i.theme, p.department, COUNT(*) FROM idea i
+           JOIN person p ON p.id = i.author_id
+           WHERE i.theme IS NOT NULL AND i.received_at >= ?
+           GROUP BY i.theme, p.department""",
+        [now - timedelta(days=THEME_DAYS)],
+    )
+    counts: dict[str, int] = {}
+    departments: dict[str, set[str]] = {}
+    for key, department, n in themes:
+        counts[str(key)] = counts.get(str(key), 0) + int(n)
+        if department:
+            departments.setdefault(str(key), set()).add(str(department))
+    top = sorted(counts, key=lambda k: (-counts[k], k))[:5]
+    return Listening(
+        campaigns_last_year=as_int(campaigns),
+        next_campaign=as_datetime(next_at),
+        decided_by_manager=as_int(by_manager),
+        decided_after_escalation=as_int(after_escalation),
+        decided_by_hr=as_int(by_hr),
+        decided_within_ten_days=as_int(within),
+        done=as_int(done),
+        waiting_on_hr=tuple(
+            WaitingIdea(
+                idea_id=int(idea_id),
+                received_at=as_datetime(received) or now,
+                department=None if anonymous else department,
+                manager=manager,
+            )
+            for idea_id, received, anonymous, department, manager in waiting
+        ),
+        themes=tuple(
+            ThemeCount(k, counts[k], tuple(sorted(departments.get(k, set())))) for k in top
+        ),
+    )
+
+
 async def campaign_rates(app: App) -> tuple[CampaignRate, ...]:
     """Every campaign's invited and responded, per department (small groups merged)."""
     return await _campaigns(db(), app.settings.anonymity_threshold)
@@ -272,4 +349,5 @@ async def build_weekly_report(app: App, *, now: datetime | None = None) -> Weekl
         bouncing=await _bouncing(conn),
         weeks=await _weeks(conn, now, zone),
         anonymity_threshold=s.anonymity_threshold,
+        listening=await _listening(conn, now),
     )

@@ -17,6 +17,7 @@ from core.i18n import (
 from core.mail import MailKind, render
 from db.models import BounceState
 from workflows.reports.data import GroupRow, RateGroup, WeeklyReport
+from workflows.themes import label_in
 
 # The few words the report puts together in Python: group names, the chart's labels.
 OTHER = N_("other")
@@ -111,6 +112,46 @@ def report_context(report: WeeklyReport, *, chart_cid: str | None = None) -> dic
         ],
         "threshold": report.anonymity_threshold,
         "chart_cid": chart_cid,
+        "listening": _listening(report, lang, zone),
+    }
+
+
+def _listening(report: WeeklyReport, lang: str, zone: ZoneInfo) -> dict[str, Any] | None:
+    found = report.listening
+    if found is None:
+        return None
+    decided = report.decided_total
+
+    def share(n: int) -> str:
+        return _percent(n / decided if decided else None, lang)
+
+    return {
+        "campaigns": found.campaigns_last_year,
+        "next": (
+            format_date(found.next_campaign.astimezone(zone), lang) if found.next_campaign else None
+        ),
+        "by_manager": share(found.decided_by_manager),
+        "after_escalation": share(found.decided_after_escalation),
+        "by_hr": share(found.decided_by_hr),
+        "within_ten_days": share(found.decided_within_ten_days),
+        "done": share(found.done),
+        "waiting": [
+            {
+                "id": w.idea_id,
+                "received": format_date(w.received_at.astimezone(zone), lang, "medium"),
+                "department": w.department or "-",
+                "manager": w.manager or translate(lang, NO_MANAGER),
+            }
+            for w in found.waiting_on_hr
+        ],
+        "themes": [
+            {
+                "label": label_in(t.key, lang).capitalize(),
+                "count": t.count,
+                "departments": ", ".join(t.departments),
+            }
+            for t in found.themes
+        ],
     }
 
 
