@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from core.app import App
 from core.mail import language_of
@@ -320,34 +321,38 @@ async def campaign_rates(app: App) -> tuple[CampaignRate, ...]:
 
 
 async def build_weekly_report(app: App, *, now: datetime | None = None) -> WeeklyReport:
-    """Every figure of the weekly report, each aggregated in the database."""
+    """Every figure of the weekly report, each aggregated in the database, all from one
+    snapshot: a read-only transaction (repeatable read on PostgreSQL; on SQLite one read
+    transaction sees one state of the file), so the figures add up while mail arrives."""
     s = app.settings
     now = (now or app.clock.now()).astimezone(UTC)
     zone = s.zone
     # "This week": the seven days before now, counted in local days (DST-proof).
     since = (now.astimezone(zone) - timedelta(days=7)).astimezone(UTC)
-    conn = db()
-    total, received_week, decided_total, decided_week, open_, overdue = await _totals(
-        conn, since, now
-    )
-    return WeeklyReport(
-        language=language_of(s.default_language),
-        zone=s.timezone,
-        generated_at=now,
-        week=week_label(now, zone),
-        period_start=since,
-        received_week=received_week,
-        received_total=total,
-        decided_week=decided_week,
-        decided_total=decided_total,
-        open=open_,
-        overdue=overdue,
-        median_days=await _median_days(conn),
-        departments=await _departments(conn),
-        managers=await _managers(conn),
-        campaigns=await _campaigns(conn, s.anonymity_threshold),
-        bouncing=await _bouncing(conn),
-        weeks=await _weeks(conn, now, zone),
-        anonymity_threshold=s.anonymity_threshold,
-        listening=await _listening(conn, now),
-    )
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_script("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        total, received_week, decided_total, decided_week, open_, overdue = await _totals(
+            conn, since, now
+        )
+        return WeeklyReport(
+            language=language_of(s.default_language),
+            zone=s.timezone,
+            generated_at=now,
+            week=week_label(now, zone),
+            period_start=since,
+            received_week=received_week,
+            received_total=total,
+            decided_week=decided_week,
+            decided_total=decided_total,
+            open=open_,
+            overdue=overdue,
+            median_days=await _median_days(conn),
+            departments=await _departments(conn),
+            managers=await _managers(conn),
+            campaigns=await _campaigns(conn, s.anonymity_threshold),
+            bouncing=await _bouncing(conn),
+            weeks=await _weeks(conn, now, zone),
+            anonymity_threshold=s.anonymity_threshold,
+            listening=await _listening(conn, now),
+        )
