@@ -120,3 +120,10 @@ async def test_the_overview_counts_answers_per_department_and_closing_stops_the_
     assert not shown["open"]
     with pytest.raises(UnknownCampaign):
         await close_campaign(app, 99)
+
+
+async def test_a_campaign_start_reports_its_progress(app: App) -> None:
+    await import_people(app, SAMPLE)
+    seen: list[tuple[int, int]] = []
+    await start_campaign(app, question="Wat kan beter?", progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(0, 9)]  # one report per 200 invitations, from the first

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -44,6 +44,7 @@ class UnknownCampaign(LookupError):
 
 
 ASK_AGAIN_AFTER = timedelta(days=30)
+PROGRESS_EVERY = 200  # invitations between two progress reports
 
 
 def closing_day(closes_at: datetime, zone: tzinfo) -> date:
@@ -73,6 +74,7 @@ async def start_campaign(
     closes_at: datetime | None = None,
     context: str | None = None,
     again: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CampaignStarted:
     """Create the campaign and every invitation mail in one transaction, then send them.
 
@@ -119,7 +121,9 @@ async def start_campaign(
             created_at=app.clock.now(),
             using_db=conn,
         )
-        for person in reachable:
+        for done, person in enumerate(reachable):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(reachable))
             invitation = await Invitation.create(
                 campaign=campaign,
                 person=person,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -110,10 +111,13 @@ def campaign_start(
                 closes_at=closes_at,
                 context=context_text,
                 again=again,
+                progress=_progress if sys.stderr.isatty() else None,
             )
         )
     except (NobodyToInvite, AskedRecently, ValueError) as exc:
+        _progress_done()
         fail(str(exc))
+    _progress_done()
     typer.echo(started.campaign_id)
     skipped = (
         f" ({started.skipped_bouncing} bouncing addresses skipped)"
@@ -127,6 +131,16 @@ def campaign_start(
             f"asked in {settings.default_language} instead, for lack of a question in: {languages}",
             err=True,
         )
+
+
+def _progress(done: int, total: int) -> None:
+    """On a terminal: how far the invitations are (they are stored before any is sent)."""
+    typer.echo(f"\rpreparing invitations: {done}/{total}", err=True, nl=False)
+
+
+def _progress_done() -> None:
+    if sys.stderr.isatty():
+        typer.echo("\r" + " " * 48 + "\r", err=True, nl=False)
 
 
 def _rate(value: float | None) -> str:
