@@ -181,8 +181,9 @@ class Idea(Model):
     )
     inbound_id: int | None
     text = fields.TextField()
-    # The theme it is mostly about (``workflows.themes``), None when none is recognised:
-    # how a manager hears that other departments raised the same.
+    # The theme it is mostly about (``workflows.themes``), "" when none is recognised,
+    # None before it was looked at: how a manager hears that other departments raised
+    # the same.
     theme = fields.CharField(max_length=40, null=True)
     anonymous = fields.BooleanField(default=False)
     status = fields.CharEnumField(IdeaStatus, default=IdeaStatus.OPEN, max_length=12)

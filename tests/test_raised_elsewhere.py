@@ -5,6 +5,7 @@ from __future__ import annotations
 from db.models import Idea
 from tests.conftest import MailSink, Service
 from tests.test_loop import EMMA, JAN, PIETER, TOM, at, clock_at, submit_idea
+from workflows.ideas import theme_backlog
 
 SANNE = "sanne.visser@example.nl"
 
@@ -28,3 +29,15 @@ async def test_the_notification_says_which_other_departments_raised_the_same(
     assert [i.theme for i in await Idea.all().order_by("id")] == ["coffee"] * 3
     unrelated = await submit_idea(service, JAN, "Jan Jansen", "Meer fietsenstallingen.")
     assert "Niet alleen je team" not in unrelated.text()
+
+
+async def test_ideas_from_before_themes_get_theirs_in_batches(
+    service: Service, sink: MailSink
+) -> None:
+    clock_at(service, at("2026-11-24", 10, 0))
+    await submit_idea(service, JAN, "Jan Jansen", "De koffieautomaat is steeds kapot.")
+    await submit_idea(service, TOM, "Tom Smith", "Xyzzy plugh quux.")
+    await Idea.all().update(theme=None)  # as stored before migration 0009
+    assert await theme_backlog(service.app) == 2
+    assert [i.theme for i in await Idea.all().order_by("id")] == ["coffee", ""]
+    assert await theme_backlog(service.app) == 0  # "" is looked at: never again

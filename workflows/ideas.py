@@ -97,7 +97,7 @@ async def create_idea(
         campaign=campaign,
         inbound_id=inbound_id,
         text=msg.idea.text,
-        theme=themes[0] if themes else None,
+        theme=themes[0] if themes else NO_THEME,
         anonymous=anonymous,
         author_message_id=author_message_id,
         received_at=app.clock.now(),
@@ -157,6 +157,22 @@ async def _refuse_a_repeat(app: App, conn: BaseDBAsyncClient, author: Person, te
 
 
 ELSEWHERE_SHOWN = 5  # idea numbers listed; the departments are counted
+NO_THEME = ""  # looked at, none recognised (None: not looked at yet, see theme_backlog)
+THEME_BATCH = 500
+
+
+async def theme_backlog(app: App) -> int:
+    """Give a theme to ideas stored before ideas had one (a batch per run); how many."""
+    rows = (
+        await Idea.filter(theme=None)
+        .order_by("id")
+        .limit(THEME_BATCH)
+        .values_list("id", "text", "author__language")
+    )
+    for idea_id, text, language in rows:
+        found = themes_of(str(text), language)
+        await Idea.filter(id=idea_id, theme=None).update(theme=found[0] if found else NO_THEME)
+    return len(rows)
 
 
 async def raised_elsewhere(

@@ -31,6 +31,7 @@ from core.queue import (
 )
 from workflows.campaigns import remind_non_responders
 from workflows.decisions import report_due_decisions
+from workflows.ideas import theme_backlog
 from workflows.inbound import process_inbound, stored_unprocessed
 from workflows.outbox import due_mail_ids, nudge, send_mail, send_mails
 from workflows.reminders import send_due_reminders
@@ -90,6 +91,11 @@ async def start_scheduled_campaigns(ctx: dict[str, Any]) -> int:
     return len(await run_due_schedules(ctx["app"]))
 
 
+async def themes_for_older_ideas(ctx: dict[str, Any]) -> int:
+    """Ideas stored before ideas had a theme get one, a batch at a time."""
+    return await theme_backlog(ctx["app"])
+
+
 async def campaign_results(ctx: dict[str, Any]) -> int:
     """Results back to the teams, and HR's summary, of every campaign just closed."""
     return await send_due_results(ctx["app"])
@@ -126,6 +132,7 @@ def make_worker(
         cron(weekly_report, minute={0, 30}, second={45}, run_at_startup=True),
         cron(remind_campaigns, minute=set(range(1, 60, 5)), second={5}, run_at_startup=True),
         cron(campaign_results, minute=set(range(2, 60, 5)), second={25}, run_at_startup=True),
+        cron(themes_for_older_ideas, minute=set(range(4, 60, 5)), second={35}, run_at_startup=True),
         cron(
             start_scheduled_campaigns, minute=set(range(0, 60, 5)), second={40}, run_at_startup=True
         ),

@@ -281,7 +281,7 @@ async def _listening(conn: BaseDBAsyncClient, now: datetime) -> Listening:
         conn,
         """SELECT i.theme, p.department, COUNT(*) FROM idea i
            JOIN person p ON p.id = i.author_id
-           WHERE i.theme IS NOT NULL AND i.received_at >= ?
+           WHERE i.theme IS NOT NULL AND i.theme <> '' AND i.received_at >= ?
            GROUP BY i.theme, p.department""",
         [now - timedelta(days=THEME_DAYS)],
     )
