@@ -100,3 +100,18 @@ async def test_at_the_close_managers_teams_and_hr_get_their_results(
     [hr] = [m for m in mails if m.rcpt_tos == ["hr@example.nl"]]
     assert "3 van de 10 uitgenodigden reageerden" in hr.text()
     assert "Koffie: 2 ideeën (IT, Zorg)" in hr.text()
+
+
+async def test_a_campaign_closed_long_ago_sends_results_only_when_asked(
+    service: Service, sink: MailSink, tmp_path: Path
+) -> None:
+    app = service.app
+    clock_at(service, at("2026-11-02", 10, 0))
+    org = tmp_path / "org.csv"
+    org.write_text(ORG + "\n", encoding="utf-8")
+    await import_people(app, org)
+    await start_campaign(
+        app, question="Wat kan er beter?", closes_at=end_of(date(2026, 11, 6), app.settings.zone)
+    )
+    clock_at(service, at("2026-12-01", 10, 0))  # closed 25 days ago, e.g. before an upgrade
+    assert await send_due_results(app) == 0

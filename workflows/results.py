@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -28,10 +29,7 @@ from workflows.privacy import too_small
 from workflows.themes import IdeaText, group_themes, label_in
 
 NOT_DECIDED = N_("not decided yet")
-
-
-class CampaignStillOpen(Exception):
-    pass
+RESULTS_WITHIN = timedelta(days=14)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +242,11 @@ async def send_results(app: App, campaign_id: int) -> list[int]:
 async def send_due_results(app: App) -> int:
     """Results of every campaign that has closed and whose results are not out yet."""
     now = app.clock.now()
-    due = await Campaign.filter(closes_at__lte=now, results_sent_at=None).order_by("id")
+    # Closed lately: a campaign that closed long ago (before results were sent at all, or
+    # while the service was down for weeks) gets them only when asked (campaign results).
+    due = await Campaign.filter(
+        closes_at__lte=now, closes_at__gt=now - RESULTS_WITHIN, results_sent_at=None
+    ).order_by("id")
     sent = 0
     for campaign in due:
         sent += len(await send_results(app, campaign.id))
