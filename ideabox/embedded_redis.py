@@ -48,7 +48,7 @@ def redis_server_binary() -> Path:
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """In the child before exec: SIGTERM when the parent exits (Linux only)."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
@@ -101,7 +101,7 @@ class EmbeddedRedis:
             await _shut_down_stray(self.socket_path)
         self.socket_path.unlink(missing_ok=True)
         parent = os.getpid()
-        die_with_parent = (lambda: _die_with_parent(parent)) if sys.platform == "linux" else None
+        arm = (lambda: die_with_parent(parent)) if sys.platform == "linux" else None
         # Popen, not asyncio's subprocess: the child must outlive any one event loop
         # (the tests start it once for all their loops). Starting it does not block.
         self.process = subprocess.Popen(  # noqa: ASYNC220
@@ -121,7 +121,7 @@ class EmbeddedRedis:
             # Its own session: Ctrl-C or a closed terminal reaches ideabox, which stops
             # Redis last, in order.
             start_new_session=True,
-            preexec_fn=die_with_parent,
+            preexec_fn=arm,
         )  # fmt: skip
         deadline = time.monotonic() + within
         while not await _answers(self.socket_path):
