@@ -31,6 +31,9 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP
 
+# The same SMTP client pieces and bare server as the intake bench (this folder).
+from bench_intake import Bare, reply_code
+
 DOMAIN = "ideabox.bench"
 MANAGERS = 20
 TIME_LIMIT = 300.0
@@ -45,36 +48,27 @@ def free_port() -> int:
 # --- the client (its own process) ---------------------------------------------------------
 
 
-async def _reply(reader: asyncio.StreamReader) -> int:
-    while True:
-        line = await reader.readline()
-        if not line:
-            raise ConnectionError("server closed the connection")
-        if line[3:4] != b"-":
-            return int(line[:3])
-
-
 async def _connection(
     port: int, messages: list[dict[str, str]], times: list[float], codes: dict[int, int]
 ) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    await _reply(reader)
+    await reply_code(reader)
     writer.write(b"EHLO client.bench\r\n")
-    await _reply(reader)
+    await reply_code(reader)
     for m in messages:
         start = time.perf_counter()
         writer.write(f"MAIL FROM:<{m['sender']}>\r\n".encode())
-        await _reply(reader)
+        await reply_code(reader)
         writer.write(f"RCPT TO:<{m['to']}>\r\n".encode())
-        await _reply(reader)
+        await reply_code(reader)
         writer.write(b"DATA\r\n")
-        await _reply(reader)
+        await reply_code(reader)
         writer.write(m["raw"].encode() + b".\r\n")
-        code = await _reply(reader)
+        code = await reply_code(reader)
         times.append(time.perf_counter() - start)
         codes[code] = codes.get(code, 0) + 1
     writer.write(b"QUIT\r\n")
-    await _reply(reader)
+    await reply_code(reader)
     writer.close()
 
 
@@ -121,7 +115,7 @@ def organisation(people: int) -> str:
     return "\n".join(rows) + "\n"
 
 
-def reply(n: int, sender: str, invitation: Any) -> dict[str, str]:
+def a_reply(n: int, sender: str, invitation: Any) -> dict[str, str]:
     quoted = "".join(
         f"> {line}\r\n" for line in str(invitation.get_body(("plain",)).get_content()).splitlines()
     )
@@ -143,11 +137,6 @@ def reply(n: int, sender: str, invitation: Any) -> dict[str, str]:
 def ideas_stored(var: Path) -> int:
     with sqlite3.connect(var / "ideabox.sqlite3", timeout=30) as db:
         return int(db.execute("SELECT COUNT(*) FROM idea").fetchone()[0])
-
-
-class Bare:
-    async def handle_DATA(self, server: SMTP, session: Any, envelope: Any) -> str:
-        return "250 OK"
 
 
 async def bare_rate(path: Path, connections: int) -> dict[str, Any]:
@@ -209,7 +198,7 @@ def main_run(args: argparse.Namespace) -> int:
                     message = message_from_bytes(raw.as_bytes(), policy=policy.default)
                     invitations[str(message["To"]).split("<")[-1].rstrip(">")] = message
         senders = [f"person{i}@example.nl" for i in range(args.people)]
-        messages = [reply(n, senders[n % len(senders)], invitations[senders[n % len(senders)]])
+        messages = [a_reply(n, senders[n % len(senders)], invitations[senders[n % len(senders)]])
                     for n in range(args.replies)]  # fmt: skip
         path = temp / "messages.json"
         path.write_text(json.dumps(messages))

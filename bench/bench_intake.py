@@ -80,7 +80,7 @@ def make_message(n: int, sender: str) -> bytes:
     return (headers + body).encode()
 
 
-async def _reply(reader: asyncio.StreamReader) -> int:
+async def reply_code(reader: asyncio.StreamReader) -> int:
     """The code of one (possibly multi-line) SMTP reply."""
     while True:
         line = await reader.readline()
@@ -94,25 +94,25 @@ async def _connection(port: int, messages: list[tuple[str, bytes]], codes: dict[
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     accepted = 0
     try:
-        await _reply(reader)
+        await reply_code(reader)
         writer.write(b"EHLO client.bench\r\n")
-        await _reply(reader)
+        await reply_code(reader)
         for sender, raw in messages:
             writer.write(f"MAIL FROM:<{sender}>\r\n".encode())
-            if await _reply(reader) != 250:
+            if await reply_code(reader) != 250:
                 writer.write(b"RSET\r\n")
-                await _reply(reader)
+                await reply_code(reader)
                 continue
             writer.write(f"RCPT TO:<ideas@{DOMAIN}>\r\n".encode())
-            await _reply(reader)
+            await reply_code(reader)
             writer.write(b"DATA\r\n")
-            await _reply(reader)
+            await reply_code(reader)
             writer.write(raw + b".\r\n")  # no line starts with "." (no dot-stuffing needed)
-            code = await _reply(reader)
+            code = await reply_code(reader)
             codes[code] = codes.get(code, 0) + 1
             accepted += code == 250
         writer.write(b"QUIT\r\n")
-        await _reply(reader)
+        await reply_code(reader)
     finally:
         writer.close()
     return accepted

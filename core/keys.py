@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -43,7 +43,6 @@ class KeyRing:
     signing: bytes = b""
     accepted: tuple[bytes, ...] = ()
     from_setting: bool = False  # IDEABOX_SECRET_KEY signs; rotation is the operator's
-    loaded_at: datetime | None = field(default=None, repr=False)
 
     @property
     def current(self) -> bytes:
@@ -66,7 +65,6 @@ class KeyRing:
             self.signing = signing[0] if signing else stored[-1]
             self.accepted = tuple(stored)
         self.from_setting = bool(configured)
-        self.loaded_at = now
 
 
 async def _valid_keys(now: datetime) -> list[SigningKey]:

@@ -5,7 +5,7 @@ mail names an anonymous author."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from core.mail import MailKind
@@ -31,6 +31,14 @@ ORG = "\n".join(
 )
 
 
+async def organisation(service: Service, folder: Path, moment: datetime) -> None:
+    """The organisation above imported, at ``moment``."""
+    clock_at(service, moment)
+    org = folder / "org.csv"
+    org.write_text(ORG + "\n", encoding="utf-8")
+    await import_people(service.app, org)
+
+
 async def answer(service: Service, invitation: CaughtMail, who: str, name: str, text: str) -> None:
     reply = outlook_reply(invitation, sender=who, sender_name=name, text=text)
     await service.send(as_bytes(reply), mail_from=who, rcpt_tos=[invitation.header("Reply-To")])
@@ -41,10 +49,7 @@ async def test_at_the_close_managers_teams_and_hr_get_their_results(
     service: Service, sink: MailSink, tmp_path: Path
 ) -> None:
     app = service.app
-    clock_at(service, at("2026-12-07", 10, 0))
-    org = tmp_path / "org.csv"
-    org.write_text(ORG + "\n", encoding="utf-8")
-    await import_people(app, org)
+    await organisation(service, tmp_path, at("2026-12-07", 10, 0))
     closes = end_of(date(2026, 12, 18), app.settings.zone)
     await start_campaign(
         app,
@@ -106,10 +111,7 @@ async def test_a_campaign_closed_long_ago_sends_results_only_when_asked(
     service: Service, sink: MailSink, tmp_path: Path
 ) -> None:
     app = service.app
-    clock_at(service, at("2026-11-02", 10, 0))
-    org = tmp_path / "org.csv"
-    org.write_text(ORG + "\n", encoding="utf-8")
-    await import_people(app, org)
+    await organisation(service, tmp_path, at("2026-11-02", 10, 0))
     await start_campaign(
         app, question="Wat kan er beter?", closes_at=end_of(date(2026, 11, 6), app.settings.zone)
     )

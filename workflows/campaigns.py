@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from core.about import About, Topic
 from core.app import App
-from core.mail import MailKind, new_message_id
+from core.mail import MailKind, Recipient, new_message_id
 from core.vocabulary import LANGUAGES
-from db.models import BounceState, Campaign, Idea, Invitation, Person
+from db.models import BounceState, Campaign, Idea, Invitation, OutboxMail, Person
 from workflows.calendar import BusinessCalendar
 from workflows.outbox import mail_to, nudge, person_recipient
 from workflows.reports.figures import campaign_rates
@@ -133,25 +134,52 @@ async def start_campaign(
             to = person_recipient(person)
             if to.language not in asked:
                 fell_back[to.language] += 1
-            mail = await mail_to(
+            mail = await _invitation_mail(
                 app,
                 conn,
-                MailKind.INVITATION,
+                invitation,
                 to,
-                About(Topic.INVITATION, invitation.id),
-                {
-                    "question": asked.get(to.language, question),
-                    "context": context,
-                    "anonymous": anonymous,
-                    "closes_on": closes_on,
-                    "reminder": False,
-                },
-                message_id=invitation.message_id,
+                asked.get(to.language, question),
+                context=context,
+                anonymous=anonymous,
+                closes_on=closes_on,
             )
             outbox_ids.append(mail.id)
     await nudge(app, outbox_ids)
     return CampaignStarted(
         campaign.id, len(reachable), len(audience) - len(reachable), dict(fell_back)
+    )
+
+
+async def _invitation_mail(
+    app: App,
+    conn: BaseDBAsyncClient,
+    invitation: Invitation,
+    to: Recipient,
+    question: str,
+    *,
+    anonymous: bool,
+    closes_on: date | None,
+    context: str | None = None,
+    reminder: bool = False,
+) -> OutboxMail:
+    """The invitation to one person, or the one reminder threaded under it (which leaves
+    out the context: the invitation said it)."""
+    return await mail_to(
+        app,
+        conn,
+        MailKind.INVITATION,
+        to,
+        About(Topic.INVITATION, invitation.id),
+        {
+            "question": question,
+            "context": None if reminder else context,
+            "anonymous": anonymous,
+            "closes_on": closes_on,
+            "reminder": reminder,
+        },
+        message_id=None if reminder else invitation.message_id,
+        in_reply_to=invitation.message_id if reminder else None,
     )
 
 
@@ -268,20 +296,15 @@ async def _remind(app: App, campaign: Campaign, invitations: list[Invitation]) -
             if not claimed or not person.active or person.bounce_state == BounceState.HARD:
                 continue
             to = person_recipient(person)
-            mail = await mail_to(
+            mail = await _invitation_mail(
                 app,
                 conn,
-                MailKind.INVITATION,
+                invitation,
                 to,
-                About(Topic.INVITATION, invitation.id),
-                {
-                    "question": asked.get(to.language, campaign.question),
-                    "context": None,  # said in the invitation; the reminder is short
-                    "anonymous": campaign.anonymous,
-                    "closes_on": closes_on,
-                    "reminder": True,
-                },
-                in_reply_to=invitation.message_id,
+                asked.get(to.language, campaign.question),
+                anonymous=campaign.anonymous,
+                closes_on=closes_on,
+                reminder=True,
             )
             outbox_ids.append(mail.id)
     await nudge(app, outbox_ids)

@@ -20,11 +20,11 @@ from core.app import App
 from core.i18n import format_time
 from core.mail import MailKind, Recipient, language_of
 from core.vocabulary import vocabulary
-from db.models import Campaign, Decision, Idea, IdeaStatus, Outcome, Person
+from db.models import Decision, Idea, IdeaStatus, Outcome, Person
 from intake.errors import ForwardSame, ForwardToAuthor, ForwardUnknown
 from intake.message import PersonRef
 from workflows.calendar import BusinessCalendar
-from workflows.ideas import idea_context, notify_manager, reassign
+from workflows.ideas import hand_over, idea_context
 from workflows.outbox import answer_to, mail_to, nudge, person_recipient
 
 log = logging.getLogger(__name__)
@@ -148,20 +148,13 @@ async def _forward(
         inbound_id=inbound_id,
         using_db=conn,
     )
-    await reassign(app, conn, idea, target)
-    author = await Person.get(id=idea.author_id, using_db=conn)
-    campaign = (
-        await Campaign.get_or_none(id=idea.campaign_id, using_db=conn) if idea.campaign_id else None
-    )
-    mails = await notify_manager(
-        app, conn, idea, author, target, campaign, forwarded_by=decided_by, note=note
-    )
+    handed = await hand_over(app, conn, idea, target, forwarded_by=decided_by, note=note)
     confirmed = (
         await _confirm(app, conn, idea, confirm_to, Outcome.FORWARD, note, target)
         if confirm_to is not None
         else []
     )
-    return [m.id for m in mails] + confirmed
+    return handed + confirmed
 
 
 def grace(app: App) -> timedelta:

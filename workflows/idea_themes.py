@@ -6,24 +6,20 @@ their author's language as the hint and their department, never their names.
 
 from __future__ import annotations
 
-from tortoise.backends.base.client import BaseDBAsyncClient
-
 from db.models import Idea, Person
 from workflows.themes import IdeaText, Theme, group_themes
 
 
-async def stored_ideas(
-    campaign_id: int | None = None, conn: BaseDBAsyncClient | None = None
-) -> list[IdeaText]:
+async def stored_ideas(campaign_id: int | None = None) -> list[IdeaText]:
     query = Idea.all().order_by("id")
     if campaign_id is not None:
         query = query.filter(campaign_id=campaign_id)
-    rows = await query.using_db(conn).values("id", "text", "author_id")
+    rows = await query.values("id", "text", "author_id")
     authors = {
         p["id"]: p
-        for p in await Person.filter(id__in={r["author_id"] for r in rows})
-        .using_db(conn)
-        .values("id", "language", "department")
+        for p in await Person.filter(id__in={r["author_id"] for r in rows}).values(
+            "id", "language", "department"
+        )
     }
     return [
         IdeaText(

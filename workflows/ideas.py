@@ -69,6 +69,27 @@ async def reassign(app: App, conn: BaseDBAsyncClient, idea: Idea, manager: Perso
     )
 
 
+async def hand_over(
+    app: App,
+    conn: BaseDBAsyncClient,
+    idea: Idea,
+    to: Person | None,
+    *,
+    forwarded_by: Person | None = None,
+    note: str = "",
+) -> list[int]:
+    """Give the idea to ``to`` (None: HR) and tell them; the new mails' outbox ids."""
+    await reassign(app, conn, idea, to)
+    author = await Person.get(id=idea.author_id, using_db=conn)
+    campaign = (
+        await Campaign.get_or_none(id=idea.campaign_id, using_db=conn) if idea.campaign_id else None
+    )
+    mails = await notify_manager(
+        app, conn, idea, author, to, campaign, forwarded_by=forwarded_by, note=note
+    )
+    return [m.id for m in mails]
+
+
 async def shown_department(person: Person, threshold: int, conn: BaseDBAsyncClient) -> str | None:
     """The department to show with an anonymous idea: none when it is too small to hide in."""
     if not person.department:

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from tortoise.transactions import in_transaction
 
 from core.app import App
-from db.models import Campaign, Idea, IdeaStatus, Person
-from workflows.ideas import notify_manager, reassign
+from db.models import Idea, IdeaStatus, Person
+from workflows.ideas import hand_over
 from workflows.outbox import nudge
 from workflows.people import Departure, deactivate_in, missing_from
 
@@ -299,14 +299,7 @@ async def import_people(app: App, path: Path, *, deactivate_missing: bool = Fals
                 ).using_db(conn)
                 manager = people[row.manager_email] if row.manager_email else None
                 for idea in open_ideas:
-                    await reassign(app, conn, idea, manager)
-                    campaign = (
-                        await Campaign.get_or_none(id=idea.campaign_id, using_db=conn)
-                        if idea.campaign_id
-                        else None
-                    )
-                    mails = await notify_manager(app, conn, idea, person, manager, campaign)
-                    outbox_ids += [m.id for m in mails]
+                    outbox_ids += await hand_over(app, conn, idea, manager)
                     summary.rerouted_ideas += 1
         summary.updated = len(changed)
         summary.unchanged = len(rows) - summary.added - summary.updated

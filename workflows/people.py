@@ -26,7 +26,6 @@ from tortoise.transactions import in_transaction
 from core.about import About, Topic
 from core.app import App
 from db.models import (
-    Campaign,
     ConversationMessage,
     Decision,
     Idea,
@@ -36,7 +35,7 @@ from db.models import (
     OutboxMail,
     Person,
 )
-from workflows.ideas import notify_manager, reassign
+from workflows.ideas import hand_over
 from workflows.outbox import nudge
 from workflows.privacy import without_address, without_identity
 
@@ -103,15 +102,7 @@ async def deactivate_in(
     outbox_ids: list[int] = []
     waiting = await Idea.filter(manager_id=person.id, status=IdeaStatus.OPEN).using_db(conn)
     for idea in waiting:
-        await reassign(app, conn, idea, successor)
-        author = await Person.get(id=idea.author_id, using_db=conn)
-        campaign = (
-            await Campaign.get_or_none(id=idea.campaign_id, using_db=conn)
-            if idea.campaign_id
-            else None
-        )
-        mails = await notify_manager(app, conn, idea, author, successor, campaign)
-        outbox_ids += [m.id for m in mails]
+        outbox_ids += await hand_over(app, conn, idea, successor)
     departure.ideas_moved = len(waiting)
     return departure, outbox_ids
 

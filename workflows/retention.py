@@ -63,14 +63,3 @@ async def erase_expired(app: App) -> Erased:
     if conversation:
         await ConversationMessage.filter(id__in=conversation).update(text="", erased_at=now)
     return Erased(len(inbound), len(outbox), len(conversation))
-
-
-async def erase_all_expired(app: App) -> Erased:
-    """Rounds until nothing older than the retention period is left."""
-    inbound = outbox = conversation = 0
-    while True:
-        erased = await erase_expired(app)
-        inbound, outbox = inbound + erased.inbound, outbox + erased.outbox
-        conversation += erased.conversation
-        if erased.total == 0:
-            return Erased(inbound, outbox, conversation)
