@@ -68,6 +68,7 @@ TO_EMPLOYEES = {
     MailKind.DECISION_REPORT,
     MailKind.ASK_AGAIN,
     MailKind.DECIDER_WRITES,
+    MailKind.TEAM_IDEAS,
 }
 
 

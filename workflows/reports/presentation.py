@@ -139,7 +139,7 @@ def _listening(report: WeeklyReport, lang: str, zone: ZoneInfo) -> dict[str, Any
             {
                 "id": w.idea_id,
                 "received": format_date(w.received_at.astimezone(zone), lang, "medium"),
-                "department": w.department or "-",
+                "department": w.department or "",
                 "manager": w.manager or translate(lang, NO_MANAGER),
             }
             for w in found.waiting_on_hr
