@@ -9,9 +9,10 @@ someone else's reply address (550 5.7.1); a message over the size limit (552, ch
 by aiosmtpd at MAIL SIZE= and during DATA). Nothing is ever mailed back from here.
 
 Everything heavy (parsing, trimming, deciding what a message is) happens in the worker.
-Here the raw bytes are committed to the database before the 250 goes out, so an accepted
-message survives any crash after it; messages arriving together share one commit and
-one Redis call to queue them (``intake.batcher``).
+Here the raw bytes are committed before the 250 goes out, so an accepted message
+survives any crash after it: to the database, or on SQLite to the listener's own spool
+file that never waits for the worker (``intake.spool``). Messages arriving together
+share one commit and one Redis call to queue them (``intake.batcher``).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ import socket
 import weakref
 from collections.abc import Coroutine
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, AnyStr, TypeVar
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from core.app import App
 from intake.batcher import Batcher
@@ -41,7 +44,8 @@ from intake.errors import (
 )
 from intake.limits import check_raw
 from intake.ratelimit import RateLimiter
-from intake.sender import check_sender, is_null_sender
+from intake.sender import RememberingDirectory, check_sender, is_null_sender
+from intake.spool import Spool, sqlite_file
 from intake.steps.route import route_address
 from intake.store import NewMessage, store_messages
 
@@ -56,15 +60,22 @@ class IntakeHandler:
     """aiosmtpd handler: MAIL asks the rate limit, RCPT checks it and each recipient, DATA
     stores."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, sqlite_database: Path | None = None) -> None:
         self.app = app
         self.context = step_context(app.settings, app.keys)
+        self.directory = RememberingDirectory(self.context.directory)
         s = app.settings
         self.limiter = RateLimiter(app.queue, s.rate_limit_messages, s.rate_limit_seconds)
         # Messages arriving together share one commit, and then one Redis call to queue
         # them; the two stages run side by side (intake/batcher.py).
         self.stored: Batcher[NewMessage, int | None] = Batcher(store_messages)
         self.queued: Batcher[int, None] = Batcher(InboundJobs(app.queue).enqueue, linger=0.005)
+        # On SQLite the 250 waits for the spool's commit, and the move into the database
+        # happens behind it; elsewhere for the database's own.
+        self.spool = Spool(sqlite_database, self._store_and_queue) if sqlite_database else None
+        self.spooled: Batcher[NewMessage, None] | None = (
+            Batcher(self.spool.add) if self.spool else None
+        )
         self.background: set[asyncio.Task[Any]] = set()  # referenced until done
         # The rate-limit answer per transaction (aiosmtpd makes a new Envelope for each).
         self.rate_checks: weakref.WeakKeyDictionary[Envelope, asyncio.Task[int | None]] = (
@@ -77,10 +88,34 @@ class IntakeHandler:
         task.add_done_callback(self.background.discard)
         return task
 
+    async def open(self) -> None:
+        if self.spool:
+            await self.spool.open()
+
     async def drain(self, within: float = 5.0) -> None:
-        """Wait for queue nudges and rate-limit asks still under way (before Redis closes)."""
+        """Move what the spool holds, wait for queue nudges and rate-limit asks still under
+        way (before the database and Redis close)."""
+        if self.spool:
+            await self.spool.close(within)
         if self.background:
             await asyncio.wait(list(self.background), timeout=within)
+
+    async def _store_and_queue(self, messages: list[NewMessage], db: BaseDBAsyncClient) -> None:
+        """From the spool into the database, and a nudge to the worker for each new one."""
+        for inbound_id in await store_messages(messages, db):
+            if inbound_id is not None:  # None: stored before, a redelivery
+                self._in_background(self.queued.submit(inbound_id))
+
+    async def _accept(self, message: NewMessage) -> None:
+        """Committed when this returns: to the spool, or to the database and queued."""
+        if self.spooled:
+            await self.spooled.submit(message)
+            return
+        inbound_id = await self.stored.submit(message)
+        if inbound_id is not None:  # None: stored before, a redelivery
+            # The job is only a nudge (the worker's sweep finds the row regardless), so the
+            # 250 does not wait for Redis: one round trip less on every message's path.
+            self._in_background(self.queued.submit(inbound_id))
 
     async def handle_MAIL(
         self,
@@ -115,7 +150,7 @@ class IntakeHandler:
             if len(envelope.rcpt_tos) >= self.app.settings.max_recipients:
                 raise TooManyRecipients()
             route = route_address(address, self.context)  # raises for strangers, bad tokens
-            await check_sender(envelope.mail_from or "", route, self.context.directory)
+            await check_sender(envelope.mail_from or "", route, self.directory)
         except SmtpRejection as rejection:
             log.info("refused RCPT %s from %s: %s", address, envelope.mail_from, rejection)
             return smtp_reply(rejection)
@@ -144,14 +179,10 @@ class IntakeHandler:
             received_at=self.app.clock.now(),
         )
         try:
-            inbound_id = await self.stored.submit(message)
-        except Exception:  # the database is down: the sender's server will retry
+            await self._accept(message)
+        except Exception:  # the database (or the spool's disk) fails: the sender will retry
             log.exception("could not store a message from %s", envelope.mail_from)
             return TRY_LATER
-        if inbound_id is not None:  # None: stored before, a redelivery
-            # The job is only a nudge (the worker's sweep finds the row regardless), so the
-            # 250 does not wait for Redis: one round trip less on every message's path.
-            self._in_background(self.queued.submit(inbound_id))
         return ACCEPTED
 
 
@@ -190,6 +221,11 @@ class Listener:
     def port(self) -> int:
         return bound_port(self.server)
 
+    async def drained(self, within: float = 10.0) -> None:
+        """Wait until everything accepted so far is in the database."""
+        if self.handler.spool:
+            await self.handler.spool.drained(within)
+
     async def close(self) -> None:
         self.server.close()
         with contextlib.suppress(TimeoutError):
@@ -199,10 +235,15 @@ class Listener:
 
 async def start_listener(app: App, host: str, port: int) -> Listener:
     """Listen on the running loop (the ORM's loop); port 0 picks a free port."""
-    handler = IntakeHandler(app)
+    handler = IntakeHandler(app, sqlite_file(app.settings.database))
+    await handler.open()
     hostname = socket.getfqdn() if host not in ("127.0.0.1", "localhost", "::1") else "localhost"
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: smtp_factory(app, handler, hostname), host, port)
+    try:
+        server = await loop.create_server(lambda: smtp_factory(app, handler, hostname), host, port)
+    except BaseException:
+        await handler.drain()  # the spool's connection and its thread
+        raise
     log.info("listening for SMTP on %s", ", ".join(str(s.getsockname()) for s in server.sockets))
     return Listener(server, handler)
 

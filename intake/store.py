@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from db.models import InboundMessage, InboundStatus
 
 # Only the header block is searched, and only the first match counts; the value may be
@@ -37,7 +39,9 @@ class NewMessage:
 _COLUMNS = ("dedupe_key", "mail_from", "rcpt_tos", "raw_bytes", "received_at", "status")
 
 
-async def store_messages(messages: list[NewMessage]) -> list[int | None]:
+async def store_messages(
+    messages: list[NewMessage], db: BaseDBAsyncClient | None = None
+) -> list[int | None]:
     """Store many messages with one statement (one commit): each one's new id, or None.
 
     A commit (a flush to disk) costs far more than an insert, so messages arriving
@@ -45,11 +49,11 @@ async def store_messages(messages: list[NewMessage]) -> list[int | None]:
     and PostgreSQL), atomic on its own. The envelope sender and Message-ID, unique
     together, decide what is new, also between copies in the same batch or stored by
     another intake process at the same moment: a duplicate is skipped, never an error
-    for the others.
+    for the others. ``db``: a connection of the caller's own, else the ORM's.
     """
     if not messages:
         return []
-    db = InboundMessage._meta.db
+    db = db or InboundMessage._meta.db
     fields = InboundMessage._meta.fields_map
     keys = [dedupe_key(m.raw) for m in messages]
     values: list[object] = []

@@ -33,7 +33,7 @@ from core.queue import Queue, redis_settings
 from core.settings import Settings
 from db.setup import apply_migrations, close_database, open_database
 from ideabox.embedded_redis import EmbeddedRedis
-from intake.server import bound_port, start_listener
+from intake.server import Listener, bound_port, start_listener
 from tests.operating import Operator
 from workflows.transport import make_transport
 from workflows.worker import make_worker, stop_worker
@@ -254,7 +254,11 @@ class Service:
 
     app: App
     sink: MailSink
-    smtp_port: int
+    listener: Listener
+
+    @property
+    def smtp_port(self) -> int:
+        return self.listener.port
 
     async def send(
         self, raw: bytes, *, mail_from: str, rcpt_tos: list[str]
@@ -268,7 +272,8 @@ class Service:
         return await asyncio.to_thread(deliver)
 
     async def settle(self, within: float = 10.0) -> None:
-        """Wait until the queue is empty and no job is running."""
+        """Wait until what was accepted is stored, the queue is empty, no job running."""
+        await self.listener.drained(within)
         pool = self.app.queue.pool
         assert pool is not None
         deadline = asyncio.get_running_loop().time() + within
@@ -289,7 +294,7 @@ async def service(app: App, sink: MailSink) -> AsyncIterator[Service]:
     transport = make_transport(app.settings.relay_url, app.settings.outbox_dir)
     worker = make_worker(app, transport, redis_settings(app.queue.url), with_cron=False)
     task = asyncio.create_task(worker.async_run())
-    yield Service(app, sink, listener.port)
+    yield Service(app, sink, listener)
     await listener.close()
     await stop_worker(worker, task)
     await transport.close()

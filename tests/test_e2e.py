@@ -201,6 +201,7 @@ async def test_what_was_stored_while_redis_was_away_is_processed_by_the_sweep(
         invitation, sender=JAN, sender_name="Jan Jansen", text="Minder vergaderen."
     )
     await service.send(as_bytes(reply), mail_from=JAN, rcpt_tos=[invitation.header("Reply-To")])
+    await service.listener.drained()  # stored in the database, still without a queue
     queue.pool, queue.url = pool, url
     inbound = await InboundMessage.get()
     assert inbound.status == InboundStatus.RECEIVED
