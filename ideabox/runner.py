@@ -1,10 +1,12 @@
-"""Running the service: everything in one process, or the intake and worker halves.
+"""Running the service: all of it (``run``), or the intake and worker halves.
 
-All parts run on one event loop, the one that opened the ORM (tortoise keeps its state
-per loop). Ctrl-C, SIGTERM or SIGHUP (the terminal closed) stops them in order:
-listener, worker, queue, database, and last the embedded Redis. A service that keeps
-its state in the ``var`` folder (``ideabox run``, or any part on the embedded Redis)
-holds that folder's lock for as long as it runs.
+``ideabox run`` is the listener in this process and the worker as a child process at a
+lower OS priority (``ideabox.children``): during a reply burst the SMTP answers keep
+their pace. The parts of one process run on one event loop, the one that opened the ORM
+(tortoise keeps its state per loop). Ctrl-C, SIGTERM or SIGHUP (the terminal closed)
+stops them in order: listener, worker, queue, database, and last the embedded Redis. A
+service that keeps its state in the ``var`` folder (``ideabox run``, or any part on the
+embedded Redis) holds that folder's lock for as long as it runs.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from core.keys import REFRESH_EVERY
 from core.queue import Queue, redis_settings
 from core.settings import Settings
 from db.setup import close_database, open_database
+from ideabox.children import WorkerProcess
 from ideabox.embedded_redis import EmbeddedRedis
 from ideabox.instance_lock import InstanceLock
-from intake.server import start_listener
+from intake.server import Listener, start_listener
 from workflows.transport import make_transport
 from workflows.worker import SupervisedWorker, make_worker
 
@@ -121,6 +124,7 @@ async def _serve(settings: Settings, mode: Mode, stop: asyncio.Event, caught: li
     async with connected_app(settings) as app, AsyncExitStack() as stack:
         refresher = asyncio.create_task(refresh_keys(app))
         stack.callback(refresher.cancel)
+        listener: Listener | None = None
         if mode in (Mode.ALL, Mode.INTAKE):
             host, port = settings.listen_host, settings.listen_port
             try:
@@ -129,9 +133,14 @@ async def _serve(settings: Settings, mode: Mode, stop: asyncio.Event, caught: li
                 reason = os.strerror(error.errno) if error.errno else str(error)
                 address = f"IDEABOX_SMTP_LISTEN: cannot listen on {host}:{port}"
                 raise CannotListen(f"{address}: {reason.lower()}") from None
-            stack.push_async_callback(listener.close)
             print(f"ideabox: SMTP on {host}:{listener.port}", flush=True)
-        if mode in (Mode.ALL, Mode.WORKER):
+        if mode is Mode.ALL:
+            child = WorkerProcess(app.queue.url)
+            try:
+                child.start()
+            finally:
+                stack.push_async_callback(child.stop)
+        if mode is Mode.WORKER:
             transport = make_transport(settings.relay_url, settings.outbox_dir)
             stack.push_async_callback(transport.close)
             worker = SupervisedWorker(
@@ -139,6 +148,9 @@ async def _serve(settings: Settings, mode: Mode, stop: asyncio.Event, caught: li
             )
             worker.start()
             stack.push_async_callback(worker.stop)
+        if listener is not None:  # stopped first: what it accepted reaches the database
+            stack.push_async_callback(listener.close)
+        if mode in (Mode.ALL, Mode.WORKER):
             where = settings.relay_url.split("@")[-1] if settings.relay_url else settings.outbox_dir
             print(f"ideabox: worker running, mail goes to {where}", flush=True)
         await stop.wait()

@@ -139,3 +139,66 @@ def test_a_redis_left_on_the_socket_is_stopped_not_adopted(operator: Operator) -
         if stray.poll() is None:
             stray.kill()
             stray.wait()
+
+
+def workers_of(parent: int) -> list[tuple[int, int]]:
+    """(pid, niceness) of the ``ideabox worker`` children of ``parent``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            # After the command's name in parentheses: state, ppid, ... niceness is 17th.
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if "ideabox worker" in cmdline and int(fields[1]) == parent:
+            found.append((int(proc.name), int(fields[16])))
+    return found
+
+
+def wait_for_workers(parent: int, within: float = 20, but_not: int = 0) -> list[tuple[int, int]]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        workers = [w for w in workers_of(parent) if w[0] != but_not]
+        if workers:
+            return workers
+        time.sleep(0.1)
+    return []
+
+
+@pytest.mark.timeout(120)
+def test_the_worker_of_run_is_a_child_at_lower_priority_kept_running_and_gone_with_it(
+    operator: Operator,
+) -> None:
+    """The listener keeps its pace while the worker works: the worker is a process of its
+    own that the OS serves second. It does its work, is started again when it dies, and
+    does not outlive a service killed outright."""
+    service = operator.start("run")
+    [(worker, niceness)] = wait_for_workers(service.pid)
+    assert niceness == os.getpriority(os.PRIO_PROCESS, 0) + 10
+    operator.command("org", "import", str(SAMPLE))
+    operator.command("campaign", "start", "--question", "Wat kan er beter?")
+    [to_jan] = [m for m in operator.wait_for_outbox(9) if JAN in str(m["To"])]
+
+    os.kill(worker, signal.SIGKILL)
+    [(again, _)] = wait_for_workers(service.pid, but_not=worker)
+    operator.reply(to_jan, "Een tweede koffieautomaat in de kantine.")
+    [idea] = operator.wait_for_ideas(1)
+    assert idea["text"] == "Een tweede koffieautomaat in de kantine."
+
+    os.kill(service.pid, signal.SIGKILL)  # no handler runs: only the kernel can tell it
+    service.communicate()
+    deadline = time.monotonic() + 10
+    while not gone(again) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert gone(again), f"worker {again} outlived ideabox run"
+
+
+def gone(pid: int) -> bool:
+    """Exited: no such process, or a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z"
+    except OSError:
+        return True

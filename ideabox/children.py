@@ -1,0 +1,113 @@
+"""Processes ``ideabox run`` starts and owns: they live exactly as long as it does.
+
+The worker of ``ideabox run`` is one of them. Sharing the listener's event loop, its
+parsing and mail building slowed SMTP answers to a crawl during a reply burst; in a
+process of its own at a lower OS priority it gets whatever CPU the listener leaves, so
+the listener keeps its pace and the worker catches up right after.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+
+log = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+WORKER_NICENESS = 10  # the listener first; idle CPU still goes to the worker in full
+
+
+def die_with_parent(parent: int) -> None:
+    """In the child before exec: SIGTERM when the parent exits (Linux only)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def spawn(
+    command: list[str], *, env: Mapping[str, str] | None = None, log_to_stderr: bool = True
+) -> subprocess.Popen[bytes]:
+    """A child in its own session (a Ctrl-C reaches only the parent, which stops it in
+    order) that the kernel stops when the parent dies, by any signal or crash. Its
+    output lines would repeat the parent's; its log goes to the parent's stderr."""
+    parent = os.getpid()
+    arm = (lambda: die_with_parent(parent)) if sys.platform == "linux" else None
+    # Popen, not asyncio's subprocess: a child may outlive any one event loop (the tests
+    # start the embedded Redis once for all their loops). Starting it does not block.
+    return subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=None if log_to_stderr else subprocess.DEVNULL,
+        env=dict(env) if env is not None else None,
+        start_new_session=True,
+        preexec_fn=arm,
+    )
+
+
+class WorkerProcess:
+    """``ideabox worker`` as a child on the given Redis, started again if it dies."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.env = {**os.environ, "IDEABOX_REDIS_URL": redis_url}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.keeper: asyncio.Task[None] | None = None
+        self.stopping = False
+
+    def start(self) -> None:
+        self._start_one()
+        self.keeper = asyncio.create_task(self._keep_running())
+
+    def _start_one(self) -> None:
+        self.process = spawn([sys.executable, "-m", "ideabox", "worker"], env=self.env)
+        with contextlib.suppress(OSError):  # a platform without it: same priority
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, WORKER_NICENESS)
+
+    async def _keep_running(self) -> None:
+        pause = 1.0
+        while not self.stopping:
+            assert self.process is not None
+            started = time.monotonic()
+            while self.process.poll() is None:  # noqa: ASYNC110 (a Popen, no event)
+                await asyncio.sleep(0.2)
+            if self.stopping:
+                return
+            if time.monotonic() - started > 60:
+                pause = 1.0  # it ran a good while: this is a new failure
+            log.warning(
+                "the worker exited (%s); starting it again in %.0f s",
+                self.process.returncode,
+                pause,
+            )
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 30.0)
+            if not self.stopping:
+                self._start_one()
+
+    async def stop(self, within: float = 20.0) -> None:
+        """SIGTERM, as any worker is stopped: running jobs finish; killed after ``within``."""
+        self.stopping = True
+        if self.keeper is not None:
+            self.keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.keeper
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        deadline = time.monotonic() + within
+        while process.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        if process.poll() is None:
+            log.warning("the worker did not stop within %.0f s; killing it", within)
+            process.kill()
+            process.wait()
