@@ -83,7 +83,7 @@ class Spool:
         # Autocommit: each statement is its own transaction, so one multi-row insert is
         # one commit, and the mover's delete never shares a transaction with an insert.
         self.db = await aiosqlite.connect(self.path, isolation_level=None, timeout=10)
-        for pragma in ("journal_mode=WAL", "synchronous=OFF"):  # a 250 survives power loss
+        for pragma in ("journal_mode=WAL", "synchronous=FULL"):  # a 250 survives power loss
             await self.db.execute(f"PRAGMA {pragma}")
         await self.db.execute(_SCHEMA)
         await self.mover_db.create_connection(with_db=True)
