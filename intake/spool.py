@@ -72,8 +72,11 @@ class Spool:
         self.path = spool_path(database)
         self.deliver = deliver
         self.db: aiosqlite.Connection | None = None
-        # The ORM's own client class (its pragmas, its value conversions), connected apart.
-        self.mover_db = SqliteClient(str(database), connection_name="spool-mover")
+        # The ORM's own client class (its pragmas, its value conversions), connected apart;
+        # it may wait up to 30 s for the worker's write lock (nobody waits on it meanwhile).
+        self.mover_db = SqliteClient(
+            str(database), connection_name="spool-mover", busy_timeout=30_000
+        )
         self.added = asyncio.Event()
         self.mover: asyncio.Task[None] | None = None
         self.moving = False
