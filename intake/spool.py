@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,10 @@ CREATE TABLE IF NOT EXISTS spooled (
     received_at TEXT NOT NULL
 )
 """
+
+
+class SpoolUnavailable(Exception):
+    """The spool file cannot be opened or written; the message names it and says why."""
 
 
 Deliver = Callable[[list[NewMessage], BaseDBAsyncClient], Awaitable[None]]
@@ -82,14 +87,19 @@ class Spool:
         self.moving = False
 
     async def open(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: each statement is its own transaction, so one multi-row insert is
-        # one commit, and the mover's delete never shares a transaction with an insert.
-        self.db = await aiosqlite.connect(self.path, isolation_level=None, timeout=10)
-        for pragma in ("journal_mode=WAL", "synchronous=FULL"):  # a 250 survives power loss
-            await self.db.execute(f"PRAGMA {pragma}")
-        await self.db.execute(_SCHEMA)
-        await self.mover_db.create_connection(with_db=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit: each statement is its own transaction, so one multi-row insert
+            # is one commit, and the mover's delete never shares a transaction with one.
+            self.db = await aiosqlite.connect(self.path, isolation_level=None, timeout=10)
+            for pragma in ("journal_mode=WAL", "synchronous=FULL"):  # a 250 survives power loss
+                await self.db.execute(f"PRAGMA {pragma}")
+            await self.db.execute(_SCHEMA)
+            await self.mover_db.create_connection(with_db=True)
+        except (OSError, sqlite3.Error) as error:
+            await self.close(within=0)
+            reason = " ".join(str(error).split()) or type(error).__name__
+            raise SpoolUnavailable(f"cannot open the intake spool {self.path}: {reason}") from None
         self.added.set()  # what an earlier run left behind goes first
         self.mover = asyncio.create_task(self._move_forever())
 

@@ -171,3 +171,21 @@ def test_version(
     code, out, _ = ideabox(monkeypatch, capsys, "--version")
     assert code == 0
     assert out.startswith("ideabox ") and out.strip().split()[1][0].isdigit()
+
+
+def test_a_spool_file_that_is_not_a_database_is_named_in_one_line(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The listener's spool next to the database is damaged: ``ideabox run`` says which
+    file and why, and leaves it as it is (it may hold accepted mail someone recovers)."""
+    spool = folder / "var" / "ideabox.spool.sqlite3"
+    spool.parent.mkdir(parents=True, exist_ok=True)
+    spool.write_bytes(b"not a database, but sixteen bytes and more" * 100)
+    monkeypatch.setenv("IDEABOX_SMTP_LISTEN", "127.0.0.1:0")
+    code, _, err = ideabox(monkeypatch, capsys, "run")
+    assert code == 1
+    assert one_line(err) == (
+        f"ideabox: cannot open the intake spool {spool}: file is not a database\n"
+    )
+    assert spool.read_bytes().startswith(b"not a database")
+    assert not (folder / "var" / "redis.sock").exists()  # what it started, it stopped

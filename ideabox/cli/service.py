@@ -11,6 +11,7 @@ from ideabox.cli.common import cannot_open, fail
 from ideabox.embedded_redis import EmbeddedRedisFailed
 from ideabox.instance_lock import FolderInUse
 from ideabox.runner import CannotListen, Mode, serve
+from intake.spool import SpoolUnavailable
 
 
 def _serve(mode: Mode) -> None:
@@ -22,7 +23,7 @@ def _serve(mode: Mode) -> None:
     settings = Settings()
     try:
         asyncio.run(serve(settings, mode))
-    except (FolderInUse, CannotListen, EmbeddedRedisFailed) as failure:
+    except (FolderInUse, CannotListen, EmbeddedRedisFailed, SpoolUnavailable) as failure:
         fail(str(failure))
     except DatabaseUnavailable as unavailable:
         cannot_open(settings, unavailable)
