@@ -19,6 +19,8 @@ import sys
 import time
 from collections.abc import Mapping
 
+from core.backoff import Backoff
+
 log = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
@@ -73,7 +75,7 @@ class WorkerProcess:
             os.setpriority(os.PRIO_PROCESS, self.process.pid, WORKER_NICENESS)
 
     async def _keep_running(self) -> None:
-        pause = 1.0
+        backoff = Backoff()
         while not self.stopping:
             assert self.process is not None
             started = time.monotonic()
@@ -82,14 +84,11 @@ class WorkerProcess:
             if self.stopping:
                 return
             if time.monotonic() - started > 60:
-                pause = 1.0  # it ran a good while: this is a new failure
-            log.warning(
-                "the worker exited (%s); starting it again in %.0f s",
-                self.process.returncode,
-                pause,
-            )
+                backoff.reset()  # it ran a good while: this is a new failure
+            pause = backoff.next()
+            code = self.process.returncode
+            log.warning("the worker exited (%s); starting it again in %.0f s", code, pause)
             await asyncio.sleep(pause)
-            pause = min(pause * 2, 30.0)
             if not self.stopping:
                 self._start_one()
 
@@ -100,14 +99,20 @@ class WorkerProcess:
             self.keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.keeper
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()
-        deadline = time.monotonic() + within
-        while process.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-        if process.poll() is None:
-            log.warning("the worker did not stop within %.0f s; killing it", within)
-            process.kill()
-            process.wait()
+        if self.process is not None and await stop_child(self.process, within):
+            log.warning("the worker did not stop within %.0f s; killed it", within)
+
+
+async def stop_child(process: subprocess.Popen[bytes], within: float) -> bool:
+    """SIGTERM, then SIGKILL if it still runs after ``within`` seconds; whether it took that."""
+    if process.poll() is not None:
+        return False
+    process.terminate()
+    deadline = time.monotonic() + within
+    while process.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.02)
+    if process.poll() is not None:
+        return False
+    process.kill()
+    process.wait()
+    return True

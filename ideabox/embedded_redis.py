@@ -20,7 +20,7 @@ from pathlib import Path
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from ideabox.children import spawn
+from ideabox.children import spawn, stop_child
 
 log = logging.getLogger(__name__)
 
@@ -115,13 +115,6 @@ class EmbeddedRedis:
 
     async def stop(self) -> None:
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.terminate()  # redis-server shuts down cleanly on SIGTERM
-        deadline = time.monotonic() + 10
-        while process.poll() is None and time.monotonic() < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        if process is not None:
+            await stop_child(process, within=10)  # redis-server shuts down cleanly on SIGTERM
         self.socket_path.unlink(missing_ok=True)

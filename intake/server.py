@@ -67,15 +67,14 @@ class IntakeHandler:
         s = app.settings
         self.limiter = RateLimiter(app.queue, s.rate_limit_messages, s.rate_limit_seconds)
         # Messages arriving together share one commit, and then one Redis call to queue
-        # them; the two stages run side by side (intake/batcher.py).
-        self.stored: Batcher[NewMessage, int | None] = Batcher(store_messages)
-        self.queued: Batcher[int, None] = Batcher(InboundJobs(app.queue).enqueue, linger=0.005)
-        # On SQLite the 250 waits for the spool's commit, and the move into the database
-        # happens behind it; elsewhere for the database's own.
+        # them; the two stages run side by side (intake/batcher.py). On SQLite the 250
+        # waits for the spool's commit and the move into the database happens behind it;
+        # elsewhere it waits for the database's own.
         self.spool = Spool(sqlite_database, self._store_and_queue) if sqlite_database else None
-        self.spooled: Batcher[NewMessage, None] | None = (
-            Batcher(self.spool.add) if self.spool else None
+        self.accepted: Batcher[NewMessage, None] = Batcher(
+            self.spool.add if self.spool else self._store_and_queue
         )
+        self.queued: Batcher[int, None] = Batcher(InboundJobs(app.queue).enqueue, linger=0.005)
         self.background: set[asyncio.Task[Any]] = set()  # referenced until done
         # The rate-limit answer per transaction (aiosmtpd makes a new Envelope for each).
         self.rate_checks: weakref.WeakKeyDictionary[Envelope, asyncio.Task[int | None]] = (
@@ -100,22 +99,17 @@ class IntakeHandler:
         if self.background:
             await asyncio.wait(list(self.background), timeout=within)
 
-    async def _store_and_queue(self, messages: list[NewMessage], db: BaseDBAsyncClient) -> None:
-        """From the spool into the database, and a nudge to the worker for each new one."""
+    async def _store_and_queue(
+        self, messages: list[NewMessage], db: BaseDBAsyncClient | None = None
+    ) -> list[None]:
+        """Into the database (from the SMTP sessions, or the spool), and a nudge to the
+        worker for each new one."""
         for inbound_id in await store_messages(messages, db):
             if inbound_id is not None:  # None: stored before, a redelivery
+                # The job is only a nudge (the worker's sweep finds the row regardless), so
+                # the 250 does not wait for Redis: one round trip less on every message's path.
                 self._in_background(self.queued.submit(inbound_id))
-
-    async def _accept(self, message: NewMessage) -> None:
-        """Committed when this returns: to the spool, or to the database and queued."""
-        if self.spooled:
-            await self.spooled.submit(message)
-            return
-        inbound_id = await self.stored.submit(message)
-        if inbound_id is not None:  # None: stored before, a redelivery
-            # The job is only a nudge (the worker's sweep finds the row regardless), so the
-            # 250 does not wait for Redis: one round trip less on every message's path.
-            self._in_background(self.queued.submit(inbound_id))
+        return [None] * len(messages)
 
     async def handle_MAIL(
         self,
@@ -179,7 +173,7 @@ class IntakeHandler:
             received_at=self.app.clock.now(),
         )
         try:
-            await self._accept(message)
+            await self.accepted.submit(message)  # committed when this returns
         except Exception:  # the database (or the spool's disk) fails: the sender will retry
             log.exception("could not store a message from %s", envelope.mail_from)
             return TRY_LATER

@@ -28,6 +28,7 @@ import aiosqlite
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.sqlite.client import SqliteClient
 
+from core.backoff import Backoff
 from intake.store import NewMessage
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class SpoolUnavailable(Exception):
     """The spool file cannot be opened or written; the message names it and says why."""
 
 
-Deliver = Callable[[list[NewMessage], BaseDBAsyncClient], Awaitable[None]]
+Deliver = Callable[[list[NewMessage], BaseDBAsyncClient], Awaitable[object]]
 
 
 def sqlite_file(database_url: str) -> Path | None:
@@ -158,7 +159,7 @@ class Spool:
         return len(rows)
 
     async def _move_forever(self) -> None:
-        pause = 1.0
+        backoff = Backoff()
         while True:
             await self.added.wait()
             self.moving = True
@@ -166,12 +167,11 @@ class Spool:
             try:
                 while await self.move_once() == MOVE_BATCH:
                     pass
-                pause = 1.0
+                backoff.reset()
             except Exception:  # the database is away: keep the mail here, try again
                 log.exception("could not move accepted mail into the database; retrying")
                 self.added.set()
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 30.0)
+                await asyncio.sleep(backoff.next())
             finally:
                 self.moving = False
 

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,19 +21,27 @@ from ideabox.embedded_redis import redis_server_binary
 from tests.operating import JAN, SAMPLE, Operator
 
 
-def redis_servers_under(folder: Path) -> list[int]:
-    """Pids of redis-server processes whose socket is in ``folder``."""
-    pids = []
+def processes() -> Iterator[tuple[int, str, list[str]]]:
+    """(pid, command line, the fields of /proc/pid/stat after the name) of each process."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            # After the command's name in parentheses: state, ppid, ... (see proc(5)).
+            fields = (proc / "stat").read_text().rpartition(")")[2].split()
         except OSError:
-            continue
-        if "redis-server" in cmdline and str(folder) in cmdline:
-            pids.append(int(proc.name))
-    return pids
+            continue  # gone meanwhile
+        yield int(proc.name), cmdline, fields
+
+
+def redis_servers_under(folder: Path) -> list[int]:
+    """Pids of redis-server processes whose socket is in ``folder``."""
+    return [
+        pid
+        for pid, cmdline, _ in processes()
+        if "redis-server" in cmdline and str(folder) in cmdline
+    ]
 
 
 def wait_until_gone(folder: Path, within: float = 10) -> list[int]:
@@ -143,19 +152,11 @@ def test_a_redis_left_on_the_socket_is_stopped_not_adopted(operator: Operator) -
 
 def workers_of(parent: int) -> list[tuple[int, int]]:
     """(pid, niceness) of the ``ideabox worker`` children of ``parent``."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            # After the command's name in parentheses: state, ppid, ... niceness is 17th.
-            fields = (proc / "stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if "ideabox worker" in cmdline and int(fields[1]) == parent:
-            found.append((int(proc.name), int(fields[16])))
-    return found
+    return [
+        (pid, int(fields[16]))  # the niceness is the 17th field after the name
+        for pid, cmdline, fields in processes()
+        if "ideabox worker" in cmdline and int(fields[1]) == parent
+    ]
 
 
 def wait_for_workers(parent: int, within: float = 20, but_not: int = 0) -> list[tuple[int, int]]:

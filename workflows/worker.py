@@ -21,6 +21,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from core.app import App
+from core.backoff import Backoff
 from core.queue import (
     LAST_SWEEP_KEY,
     PROCESS_INBOUND,
@@ -211,11 +212,12 @@ class SupervisedWorker:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
-        pause = 1.0
+        backoff = Backoff()
         while not self.stopping:
             worker = self.worker = self.build()
             started = loop.time()
             self.task = asyncio.create_task(worker.async_run())
+            lost: Exception | None = None
             try:
                 await self.task
                 if worker.burst:
@@ -225,12 +227,14 @@ class SupervisedWorker:
                     return
                 raise
             except Exception as exc:  # Redis gone, or a connection cut: start anew
-                log.warning("the worker lost Redis (%s); starting again in %.0f s", exc, pause)
+                lost = exc
             await _discard(worker, self.task)
             if loop.time() - started > 60:
-                pause = 1.0  # it ran a good while: this is a new outage
+                backoff.reset()  # it ran a good while: this is a new outage
+            pause = backoff.next()
+            if lost is not None:
+                log.warning("the worker lost Redis (%s); starting again in %.0f s", lost, pause)
             await asyncio.sleep(pause)
-            pause = min(pause * 2, 30.0)
             self.restarts += 1
 
     async def stop(self) -> None:
